@@ -1,0 +1,1 @@
+"""Paybridge: local payment-terminal service (seed 000)."""
