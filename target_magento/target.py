@@ -1,4 +1,4 @@
-"""Placeholder entry point until the target-magento issue lands: it says so and exits 2, it never pretends to work."""
+"""Placeholder entry point until the target-magento issue lands: says so, exits 2."""
 
 import sys
 
