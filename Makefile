@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml paybridge_service/pyproject.toml | cksum | cut -d' ' -f1)
 export MELTANO_VENV_BACKEND := uv
 
-.PHONY: env demo test lint lock bench clean
+.PHONY: env system-deps demo test lint lock bench clean
 
 env: $(STAMP)
 
@@ -21,7 +21,10 @@ $(STAMP): requirements.lock pyproject.toml paybridge_service/pyproject.toml
 demo: env
 	$(BIN)/python -m sandbox.demo
 
-test: env
+system-deps:
+	bash scripts/system-deps.sh
+
+test: env system-deps
 	$(BIN)/python -m pytest -n 2 -q -p no:cacheprovider
 
 lint: env
