@@ -1,0 +1,34 @@
+"""Errors shared across etl: each names what failed, where, and how to fix it."""
+
+from __future__ import annotations
+
+
+class MappingFileError(ValueError):
+    """A mapping file is invalid; raised at start, naming the entry and the reason."""
+
+    def __init__(self, entry: str, reason: str, path: str | None = None) -> None:
+        self.entry = entry
+        self.reason = reason
+        self.path = path
+        where = f" in {path}" if path else ""
+        super().__init__(f"mapping file{where}: {entry}: {reason}")
+
+
+class TransformError(ValueError):
+    """A transform cannot handle its value; the mapping engine adds field and record."""
+
+
+class MappingError(ValueError):
+    """One record cannot be turned into a payload."""
+
+    def __init__(self, *, entity: str, field: str, key: str | None, reason: str, fix: str) -> None:
+        self.entity = entity
+        self.field = field
+        self.key = key
+        self.reason = reason
+        self.fix = fix
+        super().__init__(f"{entity} {key or '<no key>'}: field {field!r}: {reason} (fix: {fix})")
+
+
+class PlatformUnavailable(LookupError):
+    """No target package provides the requested platform."""

@@ -1,0 +1,334 @@
+"""Mapping files: load + validate them, then build platform payloads from tap records."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping as MappingABC
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from etl.errors import MappingError, MappingFileError, TransformError
+from etl.paths import get_path, set_path
+from etl.transforms import BuildContext, get_custom, get_transform
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "mapping.schema.json"
+
+__all__ = [
+    "EntitySpec",
+    "FieldSpec",
+    "Mapping",
+    "MappingError",
+    "MappingFileError",
+    "get_path",
+    "load_mapping",
+    "stream_matches",
+]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    target: str
+    source: str | list[str] | None
+    type: str
+    transform: str | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+    required: bool = False
+    default: Any = None
+    has_default: bool = False
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    name: str
+    streams: list[str]
+    key: str
+    fields: list[FieldSpec]
+    model: str | None = None
+    id_source: str = "id"
+    sku_source: str | None = None
+    filter: list[dict[str, Any]] = field(default_factory=list)
+    batch_size: int | None = None
+
+
+@cache
+def _schema_validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def _entry(path: Any) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "<root>"
+
+
+def stream_matches(declared: str, stream: str) -> bool:
+    """``product.product`` and ``product_product`` name the same stream."""
+    return declared == stream or declared.replace(".", "_") == stream.replace(".", "_")
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value is False or value == "" or value == [] or value == {}
+
+
+def _compare(op: str, have: Any, want: Any) -> bool:
+    if op == "present":
+        return not _is_empty(have)
+    if op == "absent":
+        return _is_empty(have)
+    if op == "truthy":
+        return bool(have)
+    if op == "falsy":
+        return not have
+    if isinstance(have, MappingABC):
+        have = have.get("id") if not isinstance(want, str) else have.get("name")
+    if op == "eq":
+        return bool(have == want)
+    if op == "ne":
+        return bool(have != want)
+    if op == "in":
+        return have in want
+    if op == "not_in":
+        return have not in want
+    if have is None:
+        return False
+    try:
+        if op == "gt":
+            return bool(have > want)
+        if op == "gte":
+            return bool(have >= want)
+        if op == "lt":
+            return bool(have < want)
+        if op == "lte":
+            return bool(have <= want)
+    except TypeError:
+        return False
+    raise ValueError(op)
+
+
+class Mapping:
+    """A loaded, validated mapping file for one platform."""
+
+    def __init__(
+        self,
+        platform: str,
+        entities: dict[str, EntitySpec],
+        lookups: dict[str, dict[str, Any]],
+        path: Path | None = None,
+    ) -> None:
+        self.platform = platform
+        self.entities = entities
+        self.lookups = lookups
+        self.path = path
+
+    # ------------------------------------------------------------ loading
+
+    @classmethod
+    def load(
+        cls,
+        source: str | Path | MappingABC[str, Any],
+        *,
+        lookups: MappingABC[str, MappingABC[str, Any]] | None = None,
+    ) -> Mapping:
+        """Load from a path or a dict; raise :class:`MappingFileError` naming the bad entry."""
+        path: Path | None = None
+        if isinstance(source, str | Path):
+            path = Path(source)
+            try:
+                doc = json.loads(path.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                raise MappingFileError("<file>", "file not found", str(path)) from None
+            except json.JSONDecodeError as exc:
+                raise MappingFileError(
+                    f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}", str(path)
+                ) from None
+        else:
+            doc = dict(source)
+        where = str(path) if path else None
+        errors = sorted(_schema_validator().iter_errors(doc), key=lambda e: (len(e.absolute_path), e.path))
+        if errors:
+            err = jsonschema.exceptions.best_match(errors)
+            raise MappingFileError(_entry(err.absolute_path), err.message, where)
+        merged: dict[str, dict[str, Any]] = {
+            name: {str(k): v for k, v in table.items()} for name, table in doc.get("lookups", {}).items()
+        }
+        for name, table in (lookups or {}).items():
+            merged.setdefault(name, {}).update({str(k): v for k, v in table.items()})
+        entities: dict[str, EntitySpec] = {}
+        for ename, edoc in doc["entities"].items():
+            fields: list[FieldSpec] = []
+            for i, fdoc in enumerate(edoc["fields"]):
+                entry = f"entities.{ename}.fields[{i}] ({fdoc['target']})"
+                spec = FieldSpec(
+                    target=fdoc["target"],
+                    source=fdoc.get("source"),
+                    type=fdoc["type"],
+                    transform=fdoc.get("transform"),
+                    args=dict(fdoc.get("args", {})),
+                    required=bool(fdoc.get("required", False)),
+                    default=fdoc.get("default"),
+                    has_default="default" in fdoc,
+                )
+                cls._check_field(spec, entry, merged, where)
+                fields.append(spec)
+            targets = [f.target for f in fields]
+            dupes = sorted({t for t in targets if targets.count(t) > 1})
+            if dupes:
+                raise MappingFileError(
+                    f"entities.{ename}.fields", f"target {dupes[0]!r} is mapped twice", where
+                )
+            entities[ename] = EntitySpec(
+                name=ename,
+                streams=list(edoc["streams"]),
+                key=edoc["key"],
+                fields=fields,
+                model=edoc.get("model"),
+                id_source=edoc.get("id_source", "id"),
+                sku_source=edoc.get("sku_source"),
+                filter=[dict(c) for c in edoc.get("filter", [])],
+                batch_size=edoc.get("batch_size"),
+            )
+        return cls(doc["platform"], entities, merged, path)
+
+    @staticmethod
+    def _check_field(spec: FieldSpec, entry: str, lookups: MappingABC[str, Any], where: str | None) -> None:
+        if spec.type in ("transform", "custom") and not spec.transform:
+            raise MappingFileError(entry, f"type {spec.type!r} needs a 'transform' name", where)
+        try:
+            if spec.type == "transform":
+                get_transform(str(spec.transform))
+            elif spec.type == "custom":
+                get_custom(str(spec.transform))
+        except MappingFileError as exc:
+            raise MappingFileError(entry, exc.reason, where) from None
+        if spec.transform == "lookup" and spec.type == "transform":
+            table = spec.args.get("table")
+            if table is None:
+                raise MappingFileError(entry, "transform 'lookup' needs args.table", where)
+            if isinstance(table, str) and table not in lookups:
+                raise MappingFileError(entry, f"lookup table {table!r} is not defined under 'lookups'", where)
+        if spec.transform == "template" and "template" not in spec.args:
+            raise MappingFileError(entry, "transform 'template' needs args.template", where)
+        if spec.source is None and spec.type == "direct" and not spec.has_default:
+            raise MappingFileError(entry, "a direct field needs a 'source' or a 'default'", where)
+
+    # ------------------------------------------------------------ using
+
+    def entity(self, name: str) -> EntitySpec:
+        try:
+            return self.entities[name]
+        except KeyError:
+            raise MappingFileError(
+                f"entities.{name}", f"no such entity; the file defines {', '.join(sorted(self.entities))}"
+            ) from None
+
+    def entities_for_stream(self, stream: str) -> list[EntitySpec]:
+        return [e for e in self.entities.values() if any(stream_matches(s, stream) for s in e.streams)]
+
+    def accepts(self, entity: str, record: MappingABC[str, Any]) -> bool:
+        """Whether the record passes the entity's filter (all conditions must hold)."""
+        for cond in self.entity(entity).filter:
+            if not _compare(cond["op"], get_path(record, cond["source"]), cond.get("value")):
+                return False
+        return True
+
+    def key_of(self, entity: str, record: MappingABC[str, Any]) -> str:
+        spec = self.entity(entity)
+        value = get_path(record, spec.key)
+        if _is_empty(value):
+            rid = get_path(record, spec.id_source)
+            raise MappingError(
+                entity=entity,
+                field=spec.key,
+                key=f"{spec.model or 'record'} id {rid}",
+                reason=f"the key field {spec.key!r} is empty",
+                fix=f"fill {spec.key} in Odoo or add a filter {{'source': '{spec.key}', 'op': 'present'}}",
+            )
+        if isinstance(value, MappingABC):
+            value = value.get("id")
+        return str(value)
+
+    def odoo_id(self, entity: str, record: MappingABC[str, Any]) -> int | None:
+        value = get_path(record, self.entity(entity).id_source)
+        return int(value) if isinstance(value, int | str) and str(value).isdigit() else None
+
+    def sku_of(self, entity: str, record: MappingABC[str, Any]) -> str | None:
+        spec = self.entity(entity)
+        if not spec.sku_source:
+            return None
+        value = get_path(record, spec.sku_source)
+        return None if _is_empty(value) else str(value)
+
+    def build(
+        self,
+        entity: str,
+        record: MappingABC[str, Any],
+        context: MappingABC[str, Any] | None = None,
+        *,
+        key: str | None = None,
+    ) -> dict[str, Any]:
+        """The payload for ``record``; :class:`MappingError` names the field, record key and fix."""
+        spec = self.entity(entity)
+        if key is None:
+            raw_key = get_path(record, spec.key)
+            key = None if _is_empty(raw_key) else str(raw_key)
+        ctx = BuildContext(record=record, entity=entity, key=key, lookups=self.lookups, config=context or {})
+        payload: dict[str, Any] = {}
+        for fs in spec.fields:
+            value = self._value(fs, record, ctx, entity, key)
+            if value is None and fs.has_default:
+                value = fs.default
+            if value is None and fs.required:
+                src = fs.source if isinstance(fs.source, str) else " / ".join(fs.source or [])
+                raise MappingError(
+                    entity=entity,
+                    field=fs.target,
+                    key=key,
+                    reason=f"required value is empty (source {src or '-'})",
+                    fix=f"fill {src} in Odoo, give the field a 'default', or filter such records out",
+                )
+            if value is not None:
+                set_path(payload, fs.target, value)
+        return payload
+
+    def _value(
+        self, fs: FieldSpec, record: MappingABC[str, Any], ctx: BuildContext, entity: str, key: str | None
+    ) -> Any:
+        if isinstance(fs.source, list):
+            value: Any = [get_path(record, s) for s in fs.source]
+        elif fs.source is not None:
+            value = get_path(record, fs.source)
+        else:
+            value = None
+        if fs.type == "direct":
+            return value
+        fn = get_transform(str(fs.transform)) if fs.type == "transform" else get_custom(str(fs.transform))
+        try:
+            return fn(value, fs.args, ctx)
+        except (TransformError, ValueError, TypeError, KeyError) as exc:
+            if isinstance(exc, MappingError):
+                raise
+            raise MappingError(
+                entity=entity,
+                field=fs.target,
+                key=key,
+                reason=f"{fs.type} {fs.transform!r} failed on {value!r}: {exc}",
+                fix=f"correct {fs.source} in Odoo or the field's args in the mapping file",
+            ) from exc
+
+
+def load_mapping(
+    path: str | Path | None,
+    default: Path,
+    *,
+    lookups: MappingABC[str, MappingABC[str, Any]] | None = None,
+) -> Mapping:
+    """The user's mapping file when given, else the target's default one."""
+    return Mapping.load(Path(path) if path else default, lookups=lookups)
