@@ -1,0 +1,79 @@
+"""Payload validation against ``schemas/<platform>/<entity>.json`` (validators compiled once)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+
+
+@dataclass(frozen=True)
+class ValidationIssue:
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+class PayloadInvalid(ValueError):
+    """A payload breaks the platform's schema; lists every issue with its JSON path."""
+
+    def __init__(self, entity: str, key: str | None, issues: list[ValidationIssue]) -> None:
+        self.entity = entity
+        self.key = key
+        self.issues = issues
+        shown = "; ".join(str(i) for i in issues[:5])
+        more = f" (+{len(issues) - 5} more)" if len(issues) > 5 else ""
+        super().__init__(f"{entity} {key or '<no key>'}: payload invalid: {shown}{more}")
+
+
+def json_path(parts: Any) -> str:
+    out = "$"
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+class PayloadValidator:
+    """Validates one platform's payloads; each entity's schema is compiled on first use, then reused."""
+
+    def __init__(self, platform: str, schema_dir: str | Path | None = None) -> None:
+        self.platform = platform
+        self.schema_dir = Path(schema_dir) if schema_dir else SCHEMAS_DIR / platform
+        self._validators: dict[str, jsonschema.protocols.Validator] = {}
+
+    def schema_path(self, entity: str) -> Path:
+        return self.schema_dir / f"{entity}.json"
+
+    def has_schema(self, entity: str) -> bool:
+        return entity in self._validators or self.schema_path(entity).is_file()
+
+    def validator(self, entity: str) -> jsonschema.protocols.Validator:
+        found = self._validators.get(entity)
+        if found is None:
+            path = self.schema_path(entity)
+            if not path.is_file():
+                raise FileNotFoundError(
+                    f"no payload schema for {self.platform} entity {entity!r}: expected {path}"
+                )
+            schema = json.loads(path.read_text(encoding="utf-8"))
+            cls = jsonschema.validators.validator_for(schema)
+            cls.check_schema(schema)
+            found = cls(schema, format_checker=cls.FORMAT_CHECKER)
+            self._validators[entity] = found
+        return found
+
+    def issues(self, entity: str, payload: Any) -> list[ValidationIssue]:
+        errors = sorted(self.validator(entity).iter_errors(payload), key=lambda e: list(map(str, e.path)))
+        return [ValidationIssue(json_path(e.absolute_path), e.message) for e in errors]
+
+    def check(self, entity: str, payload: Any, key: str | None = None) -> None:
+        issues = self.issues(entity, payload)
+        if issues:
+            raise PayloadInvalid(entity, key, issues)

@@ -1,0 +1,135 @@
+"""Payload schemas for Linkit and Magento, and the validator that applies them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from etl.validation import SCHEMAS_DIR, PayloadInvalid, PayloadValidator
+
+VALID: dict[tuple[str, str], dict[str, Any]] = {
+    ("linkit", "branch"): {
+        "branch_iv_id": "WH1",
+        "working_hours": [
+            {"WeekDay": "Monday", "OpenHour": 9, "OpenMinute": 0, "CloseHour": 18, "CloseMinute": 0}
+        ],
+    },
+    ("linkit", "product"): {"sku": "FURN_0009", "name": "Wall Shelf Unit", "price": 1.98, "currency": "KWD"},
+    ("linkit", "sku_stock"): {"sku": "FURN_0009", "branch_iv_id": "WH", "quantity": 12},
+    ("linkit", "sale_order"): {
+        "order_ref": "S00001",
+        "state": "sale",
+        "total": 10.5,
+        "lines": [{"sku": "A", "quantity": 1, "price": 10.5}],
+    },
+    ("linkit", "pos_order"): {
+        "order_ref": "Shop/0001",
+        "state": "paid",
+        "source": "odoo-pos",
+        "total": 3,
+        "lines": [{"sku": "A", "quantity": 2, "price": 1.5}],
+        "payments": [{"method": "Cash", "amount": 3}],
+    },
+    ("linkit", "customer"): {"erp_id": 7, "name": "Azure Interior", "email": "azure@example.com"},
+    ("linkit", "offer"): {
+        "remote_offer_id": "odoo:loyalty.program:3",
+        "name": "10% on order",
+        "offer_type": "direct_discount",
+        "target_scope": "order",
+        "discount_type": "percentage",
+        "discount_value": 10,
+    },
+    ("magento", "product"): {
+        "sku": "FURN_0009",
+        "name": "Wall Shelf Unit",
+        "attribute_set_id": 4,
+        "price": 1.98,
+        "status": 1,
+        "visibility": 4,
+        "type_id": "simple",
+        "weight": 0.01,
+        "extension_attributes": {"website_ids": [1], "category_links": [{"category_id": "3", "position": 0}]},
+        "custom_attributes": [{"attribute_code": "url_key", "value": "wall-shelf-unit"}],
+    },
+    ("magento", "source_item"): {"sku": "FURN_0009", "source_code": "default", "quantity": 7, "status": 1},
+    ("magento", "stock_item"): {"sku": "FURN_0009", "stockItem": {"qty": 7, "is_in_stock": True}},
+    ("magento", "shipment"): {
+        "order_id": 12,
+        "items": [{"order_item_id": 3, "qty": 1}],
+        "notify": True,
+        "tracks": [{"track_number": "1Z999", "title": "UPS", "carrier_code": "ups"}],
+        "arguments": {"extension_attributes": {"source_code": "ne_wh"}},
+    },
+    ("magento", "category"): {"name": "Office Furniture", "parent_id": 2, "is_active": True},
+}
+
+
+def all_schema_files() -> list[Path]:
+    return sorted([*SCHEMAS_DIR.glob("linkit/*.json"), *SCHEMAS_DIR.glob("magento/*.json")])
+
+
+@pytest.mark.parametrize("path", all_schema_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_every_schema_is_valid_and_has_a_valid_example(path: Path) -> None:
+    schema = json.loads(path.read_text())
+    jsonschema.validators.validator_for(schema).check_schema(schema)
+    assert (path.parent.name, path.stem) in VALID, "add a valid example for this schema"
+    PayloadValidator(path.parent.name).check(path.stem, VALID[(path.parent.name, path.stem)])
+
+
+@pytest.mark.parametrize(
+    ("platform", "entity", "change", "path", "reason"),
+    [
+        ("magento", "source_item", {"quantity": -1}, "$.quantity", "less than the minimum"),
+        ("magento", "source_item", {"status": 2}, "$.status", "is not one of"),
+        ("magento", "product", {"type_id": "kit"}, "$.type_id", "is not one of"),
+        (
+            "magento",
+            "shipment",
+            {"items": [{"order_item_id": 0, "qty": 1}]},
+            "$.items[0].order_item_id",
+            "minimum",
+        ),
+        ("linkit", "offer", {"remote_offer_id": "loyalty-3"}, "$.remote_offer_id", "does not match"),
+        ("linkit", "offer", {"target_scope": "product"}, "$", "'skus' is a required property"),
+        ("linkit", "offer", {"offer_type": "bogo"}, "$.offer_type", "was expected"),
+        ("linkit", "pos_order", {"source": "odoo"}, "$.source", "was expected"),
+        ("linkit", "branch", {"working_hours": [{"WeekDay": "Funday"}]}, "$.working_hours", "not valid"),
+        ("linkit", "sku_stock", {"branch_iv_id": ""}, "$.branch_iv_id", "should be non-empty"),
+    ],
+)
+def test_invalid_payloads_report_path_and_reason(
+    platform: str, entity: str, change: dict[str, Any], path: str, reason: str
+) -> None:
+    payload = {**VALID[(platform, entity)], **change}
+    validator = PayloadValidator(platform)
+    issues = validator.issues(entity, payload)
+    assert any(i.path == path and reason in i.reason for i in issues), issues
+    with pytest.raises(PayloadInvalid) as err:
+        validator.check(entity, payload, key="K1")
+    assert "K1" in str(err.value) and path in str(err.value)
+
+
+def test_missing_field_and_many_issues() -> None:
+    validator = PayloadValidator("magento")
+    issues = validator.issues("product", {"sku": ""})
+    reasons = " | ".join(str(i) for i in issues)
+    assert "$.sku: '' should be non-empty" in reasons
+    assert (
+        "'name' is a required property" in reasons and "'attribute_set_id' is a required property" in reasons
+    )
+
+
+def test_validators_are_compiled_once(tmp_path: Path) -> None:
+    (tmp_path / "thing.json").write_text(json.dumps({"type": "object", "required": ["a"]}))
+    validator = PayloadValidator("custom", schema_dir=tmp_path)
+    assert validator.has_schema("thing") and not validator.has_schema("other")
+    first = validator.validator("thing")
+    (tmp_path / "thing.json").write_text("not json any more")  # a second read would fail
+    assert validator.validator("thing") is first
+    assert validator.issues("thing", {})[0].reason == "'a' is a required property"
+    with pytest.raises(FileNotFoundError, match="no payload schema for custom entity 'other'"):
+        validator.check("other", {})
