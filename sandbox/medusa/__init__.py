@@ -46,7 +46,7 @@ def serve_medusa(
     if not api_key:
         raise ValueError("api_key must not be empty")
     server = MedusaHTTPServer((host, port), api_key, state or MedusaState(), faults or Faults())
-    thread = threading.Thread(target=server.serve_forever, name="medusa-sandbox", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="medusa-sandbox", daemon=True)
     thread.start()
     bound_host, bound_port = server.server_address[:2]
     try:
