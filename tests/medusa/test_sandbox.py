@@ -73,7 +73,7 @@ def product(i: int, **over: Any) -> dict[str, Any]:
 )
 def test_every_route_needs_the_api_key(medusa: MedusaSandbox, method: str, path: str) -> None:
     for headers in ({}, {"x-odoo-api-key": "wrong"}):
-        answer = requests.request(method, medusa.url + path, json={}, headers=headers)
+        answer = requests.request(method, medusa.url + path, json={}, headers=headers, timeout=5)
         assert answer.status_code == 401
         assert answer.json() == {
             "success": False,
