@@ -1,1 +1,3 @@
-"""Paybridge: local payment-terminal service (seed 000)."""
+"""Paybridge: local payment-terminal service between the Odoo POS and a Geidea terminal (seed 000)."""
+
+__version__ = "0.1.0"
