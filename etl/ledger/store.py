@@ -1,0 +1,571 @@
+"""The sync ledger: bindings, runs, events and dead letters on any SQLAlchemy URL."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, and_, case, create_engine, event, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+from etl.ledger import schema as s
+from etl.ledger.scrub import body_text, scrub, scrub_url
+
+T = TypeVar("T")
+
+
+def payload_hash(payload: Any) -> str:
+    """sha256 of the canonical JSON (sorted keys, no whitespace) of a payload."""
+    canon = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canon.encode("utf-8")).hexdigest()
+
+
+def project_dir() -> Path:
+    return Path(os.environ.get("MELTANO_PROJECT_ROOT") or Path.cwd())
+
+
+def default_ledger_url() -> str:
+    """``$ODOO_HUB_LEDGER_URL``, else a SQLite file ``.odoo-hub/ledger.sqlite`` under the project."""
+    url = os.environ.get("ODOO_HUB_LEDGER_URL")
+    if url:
+        return url
+    return f"sqlite:///{project_dir() / '.odoo-hub' / 'ledger.sqlite'}"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class ClaimResult(StrEnum):
+    CLAIMED = "claimed"
+    UNCHANGED = "unchanged"
+    BUSY = "busy"
+
+
+@dataclass(frozen=True)
+class Binding:
+    id: int
+    platform: str
+    entity: str
+    key: str
+    odoo_model: str | None
+    odoo_id: int | None
+    remote_id: str | None
+    sku: str | None
+    payload_hash: str | None
+    run_id: int | None
+    synced_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Run:
+    id: int
+    flow: str
+    platform: str
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    sent: int
+    unchanged: int
+    failed: int
+    duration_ms: float | None
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    id: int
+    run_id: int | None
+    platform: str
+    entity: str
+    key: str
+    stream: str | None
+    record: dict[str, Any]
+    reason: str
+    attempts: int
+    first_failed_at: datetime
+    last_tried_at: datetime
+    resolved_at: datetime | None
+
+
+def _row(cls: type[T], row: Any) -> T:
+    data = dict(row._mapping)
+    for name, value in data.items():
+        if isinstance(value, datetime):
+            data[name] = _aware(value)
+    if cls is DeadLetter:
+        data["record"] = json.loads(data["record"])
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    return cls(**{k: v for k, v in data.items() if k in names})
+
+
+class Ledger:
+    """One ledger database. Creates and upgrades its schema on open (versioned, see ``schema.MIGRATIONS``)."""
+
+    SCHEMA_VERSION = s.SCHEMA_VERSION
+
+    def __init__(self, url: str | None = None, *, create: bool = True, upgrade_to: int | None = None) -> None:
+        self.url = url or default_ledger_url()
+        parsed = make_url(self.url)
+        self.dialect = parsed.get_backend_name()
+        kwargs: dict[str, Any] = {"pool_pre_ping": True, "future": True}
+        if self.dialect == "sqlite":
+            db = parsed.database
+            if db and db != ":memory:":
+                Path(db).parent.mkdir(parents=True, exist_ok=True)
+            kwargs["connect_args"] = {"timeout": 60, "check_same_thread": False}
+        self.engine: Engine = create_engine(self.url, **kwargs)
+        if self.dialect == "sqlite":
+            self._sqlite_setup(self.engine)
+        if create:
+            self.migrate(upgrade_to or s.SCHEMA_VERSION)
+
+    def __repr__(self) -> str:
+        return f"Ledger({make_url(self.url).render_as_string(hide_password=True)!r})"
+
+    @staticmethod
+    def _sqlite_setup(engine: Engine) -> None:
+        # pysqlite's own transaction handling does not cover DDL and defers BEGIN; take it over so every
+        # transaction is BEGIN IMMEDIATE: writers from several processes queue on the lock (busy timeout)
+        # instead of failing half-way, and WAL lets readers go on meanwhile.
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA busy_timeout=60000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    def migrate(self, target: int | None = None) -> int:
+        """Create or upgrade the schema to ``target`` (default: latest) under a lock; returns the version."""
+        target = target or s.SCHEMA_VERSION
+        with self._tx() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(726354)"))
+            version = s.current_version(conn)
+            if version > s.SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"ledger schema version {version} is newer than this odoo-hub ({s.SCHEMA_VERSION}); "
+                    "upgrade odoo-hub"
+                )
+            for number, step in s.MIGRATIONS:
+                if version < number <= target:
+                    step(conn)
+                    s.set_version(conn, number)
+                    version = number
+        return version
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            return s.current_version(conn)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ------------------------------------------------------------ runs
+
+    def start_run(self, flow: str, platform: str) -> int:
+        with self._tx() as conn:
+            res = conn.execute(
+                s.runs.insert().values(
+                    flow=flow,
+                    platform=platform,
+                    status="running",
+                    started_at=_now(),
+                    sent=0,
+                    unchanged=0,
+                    failed=0,
+                )
+            )
+            return int(res.inserted_primary_key[0])  # type: ignore[index]
+
+    def finish_run(
+        self, run_id: int, *, sent: int, unchanged: int, failed: int, status: str = "done"
+    ) -> None:
+        with self._tx() as conn:
+            started = conn.execute(select(s.runs.c.started_at).where(s.runs.c.id == run_id)).scalar_one()
+            finished = _now()
+            duration = (finished - (_aware(started) or finished)).total_seconds() * 1000
+            conn.execute(
+                s.runs.update()
+                .where(s.runs.c.id == run_id)
+                .values(
+                    status=status,
+                    finished_at=finished,
+                    sent=sent,
+                    unchanged=unchanged,
+                    failed=failed,
+                    duration_ms=round(duration, 3),
+                )
+            )
+
+    def get_run(self, run_id: int) -> Run | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.runs).where(s.runs.c.id == run_id)).first()
+        return _row(Run, row) if row else None
+
+    def history(self, limit: int = 20, platform: str | None = None) -> list[Run]:
+        q = select(s.runs).order_by(s.runs.c.id.desc()).limit(limit)
+        if platform:
+            q = q.where(s.runs.c.platform == platform)
+        with self.engine.connect() as conn:
+            return [_row(Run, r) for r in conn.execute(q)]
+
+    # ------------------------------------------------------------ bindings
+
+    def get_binding(self, platform: str, entity: str, key: str) -> Binding | None:
+        with self.engine.connect() as conn:
+            return self._binding(conn, platform, entity, key)
+
+    @staticmethod
+    def _binding(conn: Connection, platform: str, entity: str, key: str) -> Binding | None:
+        b = s.bindings.c
+        row = conn.execute(
+            select(s.bindings).where(and_(b.platform == platform, b.entity == entity, b.key == key))
+        ).first()
+        return _row(Binding, row) if row else None
+
+    def bindings(self, platform: str | None = None, entity: str | None = None) -> list[Binding]:
+        q = select(s.bindings).order_by(s.bindings.c.id)
+        if platform:
+            q = q.where(s.bindings.c.platform == platform)
+        if entity:
+            q = q.where(s.bindings.c.entity == entity)
+        with self.engine.connect() as conn:
+            return [_row(Binding, r) for r in conn.execute(q)]
+
+    def claim(
+        self,
+        platform: str,
+        entity: str,
+        key: str,
+        payload_hash: str,
+        *,
+        run_id: int,
+        force: bool = False,
+        lease_seconds: float = 300,
+    ) -> ClaimResult:
+        """Reserve ``key`` for sending, atomically; ``UNCHANGED`` if the last accepted payload has this hash.
+
+        The claim row is inserted first and the binding is read after it, in one transaction, so a pipeline
+        that finished the same record meanwhile is always seen: two processes never both send it.
+        """
+        c = s.claims.c
+        where = and_(c.platform == platform, c.entity == entity, c.key == key)
+        now = _now()
+        with self._tx() as conn:
+            try:
+                with conn.begin_nested():
+                    conn.execute(
+                        s.claims.insert().values(
+                            platform=platform,
+                            entity=entity,
+                            key=key,
+                            run_id=run_id,
+                            payload_hash=payload_hash,
+                            claimed_at=now,
+                        )
+                    )
+            except IntegrityError:
+                held = conn.execute(select(c.run_id, c.claimed_at).where(where)).first()
+                if held is None:
+                    return (
+                        ClaimResult.BUSY
+                    )  # released between our insert and read: let the caller retry later
+                stale = (_aware(held.claimed_at) or now) < now - timedelta(seconds=lease_seconds)
+                if held.run_id != run_id and not stale:
+                    return ClaimResult.BUSY
+                taken = conn.execute(
+                    s.claims.update()
+                    .where(and_(where, c.run_id == held.run_id, c.claimed_at == held.claimed_at))
+                    .values(run_id=run_id, payload_hash=payload_hash, claimed_at=now)
+                ).rowcount
+                if taken != 1:
+                    return ClaimResult.BUSY
+            binding = self._binding(conn, platform, entity, key)
+            if not force and binding is not None and binding.payload_hash == payload_hash:
+                conn.execute(s.claims.delete().where(where))
+                return ClaimResult.UNCHANGED
+        return ClaimResult.CLAIMED
+
+    def release(self, platform: str, entity: str, key: str, *, run_id: int) -> None:
+        c = s.claims.c
+        with self._tx() as conn:
+            conn.execute(
+                s.claims.delete().where(
+                    and_(c.platform == platform, c.entity == entity, c.key == key, c.run_id == run_id)
+                )
+            )
+
+    def record_success(
+        self,
+        *,
+        platform: str,
+        entity: str,
+        key: str,
+        payload_hash: str,
+        run_id: int | None,
+        odoo_model: str | None = None,
+        odoo_id: int | None = None,
+        remote_id: str | None = None,
+        sku: str | None = None,
+    ) -> None:
+        """Remember the accepted payload (binding), release the claim, resolve an open dead letter."""
+        now = _now()
+        values: dict[str, Any] = {"payload_hash": payload_hash, "run_id": run_id, "synced_at": now}
+        for name, value in (
+            ("odoo_model", odoo_model),
+            ("odoo_id", odoo_id),
+            ("remote_id", remote_id),
+            ("sku", sku),
+        ):
+            if value is not None:
+                values[name] = value
+        b, c, d = s.bindings.c, s.claims.c, s.dead_letters.c
+        with self._tx() as conn:
+            updated = conn.execute(
+                s.bindings.update()
+                .where(and_(b.platform == platform, b.entity == entity, b.key == key))
+                .values(**values)
+            ).rowcount
+            if not updated:
+                conn.execute(s.bindings.insert().values(platform=platform, entity=entity, key=key, **values))
+            conn.execute(
+                s.claims.delete().where(and_(c.platform == platform, c.entity == entity, c.key == key))
+            )
+            conn.execute(
+                s.dead_letters.update()
+                .where(
+                    and_(d.platform == platform, d.entity == entity, d.key == key, d.resolved_at.is_(None))
+                )
+                .values(resolved_at=now, last_tried_at=now)
+            )
+
+    # ------------------------------------------------------------ events
+
+    def record_event(
+        self,
+        *,
+        run_id: int | None,
+        platform: str,
+        entity: str | None,
+        key: str | None,
+        outcome: str,
+        http_status: int | None = None,
+        error_code: str | None = None,
+        error_message: str | None = None,
+        request_body: Any = None,
+        response_body: Any = None,
+        duration_ms: float | None = None,
+        method: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                s.events.insert().values(
+                    run_id=run_id,
+                    platform=platform,
+                    entity=entity,
+                    key=key,
+                    outcome=outcome,
+                    http_status=http_status,
+                    error_code=error_code,
+                    error_message=body_text(error_message) if error_message else None,
+                    request_body=body_text(request_body),
+                    response_body=body_text(response_body),
+                    duration_ms=duration_ms,
+                    method=method,
+                    url=scrub_url(url)[:1024] if url else None,
+                    created_at=_now(),
+                )
+            )
+
+    def record_events(self, rows: list[dict[str, Any]]) -> None:
+        """Many record-level events in one transaction (same keys as :meth:`record_event`)."""
+        if not rows:
+            return
+        now = _now()
+        prepared = []
+        for r in rows:
+            prepared.append(
+                {
+                    "run_id": r.get("run_id"),
+                    "platform": r["platform"],
+                    "entity": r.get("entity"),
+                    "key": r.get("key"),
+                    "outcome": r["outcome"],
+                    "http_status": r.get("http_status"),
+                    "error_code": r.get("error_code"),
+                    "error_message": body_text(r["error_message"]) if r.get("error_message") else None,
+                    "request_body": body_text(r.get("request_body")),
+                    "response_body": body_text(r.get("response_body")),
+                    "duration_ms": r.get("duration_ms"),
+                    "method": r.get("method"),
+                    "url": scrub_url(r["url"])[:1024] if r.get("url") else None,
+                    "created_at": now,
+                }
+            )
+        with self._tx() as conn:
+            conn.execute(s.events.insert(), prepared)
+
+    def events(
+        self, run_id: int | None = None, limit: int = 100, outcome: str | None = None
+    ) -> list[dict[str, Any]]:
+        q = select(s.events).order_by(s.events.c.id.desc()).limit(limit)
+        if run_id is not None:
+            q = q.where(s.events.c.run_id == run_id)
+        if outcome:
+            q = q.where(s.events.c.outcome == outcome)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    # ------------------------------------------------------------ dead letters
+
+    def add_dead_letter(
+        self,
+        *,
+        run_id: int | None,
+        platform: str,
+        entity: str,
+        key: str,
+        record: Mapping[str, Any],
+        reason: str,
+        stream: str | None = None,
+    ) -> int:
+        """Store (or re-open and count) the dead letter of ``key``; also releases its claim."""
+        now = _now()
+        d, c = s.dead_letters.c, s.claims.c
+        where = and_(d.platform == platform, d.entity == entity, d.key == key)
+        record_text = json.dumps(scrub(dict(record)), ensure_ascii=False, default=str)
+        reason = body_text(reason) or ""
+        with self._tx() as conn:
+            conn.execute(
+                s.claims.delete().where(and_(c.platform == platform, c.entity == entity, c.key == key))
+            )
+            row = conn.execute(select(d.id).where(where)).first()
+            if row is not None:
+                conn.execute(
+                    s.dead_letters.update()
+                    .where(d.id == row.id)
+                    .values(
+                        run_id=run_id,
+                        record=record_text,
+                        reason=reason,
+                        stream=stream,
+                        attempts=d.attempts + 1,
+                        last_tried_at=now,
+                        resolved_at=None,
+                    )
+                )
+                return int(row.id)
+            res = conn.execute(
+                s.dead_letters.insert().values(
+                    run_id=run_id,
+                    platform=platform,
+                    entity=entity,
+                    key=key,
+                    stream=stream,
+                    record=record_text,
+                    reason=reason,
+                    attempts=1,
+                    first_failed_at=now,
+                    last_tried_at=now,
+                )
+            )
+            return int(res.inserted_primary_key[0])  # type: ignore[index]
+
+    def dead_letters(
+        self, platform: str | None = None, run_id: int | None = None, include_resolved: bool = False
+    ) -> list[DeadLetter]:
+        d = s.dead_letters.c
+        q = select(s.dead_letters).order_by(d.id)
+        if platform:
+            q = q.where(d.platform == platform)
+        if run_id is not None:
+            q = q.where(d.run_id == run_id)
+        if not include_resolved:
+            q = q.where(d.resolved_at.is_(None))
+        with self.engine.connect() as conn:
+            return [_row(DeadLetter, r) for r in conn.execute(q)]
+
+    def resolve_dead_letter(self, dl_id: int) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                s.dead_letters.update().where(s.dead_letters.c.id == dl_id).values(resolved_at=_now())
+            )
+
+    def fail_dead_letter(self, dl_id: int, reason: str, run_id: int | None = None) -> None:
+        d = s.dead_letters.c
+        values: dict[str, Any] = {"reason": body_text(reason) or "", "attempts": d.attempts + 1}
+        values["last_tried_at"] = _now()
+        if run_id is not None:
+            values["run_id"] = run_id
+        with self._tx() as conn:
+            conn.execute(s.dead_letters.update().where(d.id == dl_id).values(**values))
+
+    # ------------------------------------------------------------ reporting
+
+    def stats(self, platform: str | None = None) -> dict[str, Any]:
+        """Seed 001's figures over record-level outcomes (sent / failed events)."""
+        e, b, r = s.events.c, s.bindings.c, s.runs.c
+        ev = select(
+            func.count().label("total"),
+            func.sum(case((e.outcome == "sent", 1), else_=0)).label("ok"),
+            func.avg(e.duration_ms).label("avg"),
+            func.max(e.created_at).label("last"),
+        ).where(e.outcome.in_(("sent", "failed")))
+        bq = (
+            select(func.count())
+            .select_from(s.bindings)
+            .where(b.remote_id.is_not(None) | b.payload_hash.is_not(None))
+        )
+        rq = select(func.count()).select_from(s.runs)
+        dq = select(func.count()).select_from(s.dead_letters).where(s.dead_letters.c.resolved_at.is_(None))
+        if platform:
+            ev = ev.where(e.platform == platform)
+            bq = bq.where(b.platform == platform)
+            rq = rq.where(r.platform == platform)
+            dq = dq.where(s.dead_letters.c.platform == platform)
+        with self.engine.connect() as conn:
+            row = conn.execute(ev).one()
+            bound = conn.execute(bq).scalar_one()
+            run_count = conn.execute(rq).scalar_one()
+            open_dead = conn.execute(dq).scalar_one()
+        total = int(row.total or 0)
+        ok = int(row.ok or 0)
+        last = _aware(row.last) if isinstance(row.last, datetime) else row.last
+        return {
+            "total_syncs": total,
+            "successful_syncs": ok,
+            "failed_syncs": total - ok,
+            "success_rate": round(ok * 100.0 / total, 2) if total else None,
+            "avg_duration_ms": round(float(row.avg), 1) if row.avg is not None else None,
+            "last_sync_at": last.isoformat().replace("+00:00", "Z") if isinstance(last, datetime) else last,
+            "bound_records": int(bound),
+            "runs": int(run_count),
+            "open_dead_letters": int(open_dead),
+        }

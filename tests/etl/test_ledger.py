@@ -1,0 +1,228 @@
+"""The sync ledger on SQLite and on a real PostgreSQL server; SQL Server DDL/statements compiled."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.dialects import mssql
+from sqlalchemy.schema import CreateIndex, CreateTable
+
+from etl.ledger import ClaimResult, Ledger, payload_hash, scrub
+from etl.ledger import schema as s
+
+HERE = Path(__file__).resolve().parent
+
+
+def test_payload_hash_is_canonical() -> None:
+    assert payload_hash({"a": 1, "b": [1, 2]}) == payload_hash({"b": [1, 2], "a": 1})
+    assert payload_hash({"a": 1}) != payload_hash({"a": 2})
+    assert len(payload_hash({})) == 64
+
+
+def test_schema_created_versioned_and_sqlite_in_wal(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'sub' / 'ledger.sqlite'}"
+    ledger = Ledger(url)
+    assert ledger.schema_version() == s.SCHEMA_VERSION == 2
+    with ledger.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        tables = set(sa.inspect(conn).get_table_names())
+    assert {"odoo_hub_bindings", "odoo_hub_runs", "odoo_hub_events", "odoo_hub_dead_letters"} <= tables
+    Ledger(url)  # opening again is a no-op
+    assert ledger.schema_version() == 2
+
+
+def test_default_url_under_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from etl.ledger import default_ledger_url
+
+    monkeypatch.delenv("ODOO_HUB_LEDGER_URL", raising=False)
+    monkeypatch.setenv("MELTANO_PROJECT_ROOT", str(tmp_path))
+    assert default_ledger_url() == f"sqlite:///{tmp_path}/.odoo-hub/ledger.sqlite"
+    monkeypatch.setenv("ODOO_HUB_LEDGER_URL", "postgresql+psycopg://u@h/db")
+    assert default_ledger_url() == "postgresql+psycopg://u@h/db"
+
+
+def test_upgrade_from_version_1_keeps_data(ledger_url: str) -> None:
+    old = Ledger(ledger_url, upgrade_to=1)
+    assert old.schema_version() == 1
+    with old.engine.begin() as conn:
+        cols = {c["name"] for c in sa.inspect(conn).get_columns("odoo_hub_events")}
+        assert "method" not in cols and not sa.inspect(conn).has_table("odoo_hub_claims")
+        conn.execute(
+            s.bindings.insert().values(
+                platform="p", entity="product", key="A", payload_hash="h1", remote_id="r1"
+            )
+        )
+    old.close()
+    new = Ledger(ledger_url)
+    assert new.schema_version() == 2
+    assert new.get_binding("p", "product", "A").remote_id == "r1"  # type: ignore[union-attr]
+    run = new.start_run("sync", "p")
+    assert new.claim("p", "product", "A", "h1", run_id=run) is ClaimResult.UNCHANGED
+    new.record_event(
+        run_id=run, platform="p", entity="product", key="A", outcome="http", method="POST", url="/x"
+    )
+    assert new.events(run)[0]["method"] == "POST"
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'l.sqlite'}"
+    ledger = Ledger(url)
+    with ledger.engine.begin() as conn:
+        s.set_version(conn, 99)
+    with pytest.raises(RuntimeError, match="newer than this odoo-hub"):
+        Ledger(url)
+
+
+def test_bindings_unchanged_claims_and_dead_letters(ledger_url: str) -> None:
+    ledger = Ledger(ledger_url)
+    run = ledger.start_run("products", "testshop")
+    h1, h2 = payload_hash({"price": 1}), payload_hash({"price": 2})
+    assert ledger.claim("testshop", "product", "FURN_1", h1, run_id=run) is ClaimResult.CLAIMED
+    assert ledger.claim("testshop", "product", "FURN_1", h1, run_id=run + 100) is ClaimResult.BUSY
+    ledger.record_success(
+        platform="testshop", entity="product", key="FURN_1", payload_hash=h1, run_id=run,
+        odoo_model="product.product", odoo_id=7, remote_id="prod_1", sku="FURN_1",
+    )  # fmt: skip
+    b = ledger.get_binding("testshop", "product", "FURN_1")
+    assert b is not None and (b.remote_id, b.odoo_id, b.sku, b.payload_hash) == ("prod_1", 7, "FURN_1", h1)
+    assert b.synced_at is not None and b.synced_at.tzinfo is not None
+    # same payload again: not sent; a changed one is; force sends the same one again
+    assert ledger.claim("testshop", "product", "FURN_1", h1, run_id=run) is ClaimResult.UNCHANGED
+    assert ledger.claim("testshop", "product", "FURN_1", h1, run_id=run, force=True) is ClaimResult.CLAIMED
+    ledger.release("testshop", "product", "FURN_1", run_id=run)
+    assert ledger.claim("testshop", "product", "FURN_1", h2, run_id=run) is ClaimResult.CLAIMED
+    # a stale claim (crashed pipeline) is taken over after its lease
+    assert (
+        ledger.claim("testshop", "product", "FURN_1", h2, run_id=run + 1, lease_seconds=0)
+        is ClaimResult.CLAIMED
+    )
+
+    dl = ledger.add_dead_letter(
+        run_id=run, platform="testshop", entity="product", key="FURN_2",
+        record={"id": 8, "default_code": "FURN_2", "password": "hunter2"}, reason="$.price: -1 < 0",
+    )  # fmt: skip
+    again = ledger.add_dead_letter(
+        run_id=run, platform="testshop", entity="product", key="FURN_2", record={"id": 8}, reason="still bad"
+    )
+    assert again == dl
+    [letter] = ledger.dead_letters("testshop")
+    assert (letter.attempts, letter.reason, letter.record) == (2, "still bad", {"id": 8})
+    ledger.fail_dead_letter(dl, "third time")
+    assert ledger.dead_letters()[0].attempts == 3
+    ledger.record_success(platform="testshop", entity="product", key="FURN_2", payload_hash=h1, run_id=run)
+    assert ledger.dead_letters() == []
+    assert ledger.dead_letters(include_resolved=True)[0].resolved_at is not None
+
+
+def test_history_stats_and_scrubbed_events(ledger_url: str) -> None:
+    ledger = Ledger(ledger_url)
+    run = ledger.start_run("inventory", "testshop")
+    for i, outcome in enumerate(["sent", "sent", "sent", "failed"]):
+        ledger.record_event(
+            run_id=run, platform="testshop", entity="inventory", key=f"K{i}", outcome=outcome,
+            http_status=200 if outcome == "sent" else 422, duration_ms=100.0 * (i + 1),
+            request_body={"sku": f"K{i}", "api_key": "sk_live_123", "auth": {"password": "pw"}},
+            response_body='{"token": "abc", "ok": true}',
+            error_message="Authorization: Bearer sk_live_123 rejected" if outcome == "failed" else None,
+            url="https://shop.example/x?access_token=sk_live_123&sku=1",
+        )  # fmt: skip
+    ledger.record_success(platform="testshop", entity="inventory", key="K0", payload_hash="h", run_id=run)
+    ledger.finish_run(run, sent=3, unchanged=5, failed=1)
+    [hist] = ledger.history()
+    assert (hist.flow, hist.sent, hist.unchanged, hist.failed, hist.status) == ("inventory", 3, 5, 1, "done")
+    assert hist.finished_at is not None and hist.duration_ms is not None and hist.duration_ms >= 0
+    stats = ledger.stats()
+    assert stats["total_syncs"] == 4 and stats["successful_syncs"] == 3 and stats["failed_syncs"] == 1
+    assert stats["success_rate"] == 75.0 and stats["avg_duration_ms"] == 250.0
+    assert stats["bound_records"] == 1 and stats["last_sync_at"].endswith("Z")
+    assert ledger.stats("other")["total_syncs"] == 0
+    dumped = json.dumps(ledger.events(run), default=str)
+    assert (
+        "sk_live_123" not in dumped
+        and "hunter" not in dumped
+        and '"pw"' not in dumped
+        and "abc" not in dumped
+    )
+    assert "***" in dumped and "K1" in dumped
+
+
+def test_scrub() -> None:
+    assert scrub({"Authorization": "Bearer x", "a": [{"client_secret": "s", "b": 1}]}) == {
+        "Authorization": "***",
+        "a": [{"client_secret": "***", "b": 1}],
+    }
+    assert scrub("Bearer abc.def") == "Bearer ***"
+
+
+def _race(url: str, tmp_path: Path, keys: int = 150) -> tuple[list[str], list[str]]:
+    log = tmp_path / "sent.log"
+    go = time.time() + 1.5
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(HERE / "ledger_writer.py"), url, str(log), str(keys), str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outs = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        outs.append(out.strip())
+    return log.read_text().splitlines(), outs
+
+
+@pytest.mark.timeout(180)
+def test_two_processes_never_send_a_record_twice(ledger_url: str, tmp_path: Path) -> None:
+    Ledger(ledger_url).close()
+    lines, outs = _race(ledger_url, tmp_path)
+    sent_per_key = Counter(line.split()[0] for line in lines)
+    assert len(sent_per_key) == 150, "every key sent"
+    assert max(sent_per_key.values()) == 1, [k for k, n in sent_per_key.items() if n > 1]
+    senders = Counter(line.split()[1] for line in lines)
+    totals = [sum(map(int, o.split())) for o in outs]
+    assert totals == [150, 150]  # each process saw every key: sent, unchanged or busy
+    ledger = Ledger(ledger_url)
+    assert len(ledger.bindings("testshop")) == 150
+    assert len(ledger.history()) == 2 and all(r.status == "done" for r in ledger.history())
+    assert sum(1 for e in ledger.events(limit=1000) if e["outcome"] == "sent") == 150
+    assert len(senders) >= 1
+
+
+def test_sql_server_ddl_and_statements_compile() -> None:
+    dialect = mssql.pyodbc.dialect()
+    ddl = [str(CreateTable(t).compile(dialect=dialect)) for t in s.metadata.sorted_tables]
+    ddl += [str(CreateIndex(i).compile(dialect=dialect)) for t in s.metadata.sorted_tables for i in t.indexes]
+    joined = "\n".join(ddl)
+    assert "CREATE TABLE odoo_hub_bindings" in joined and "IDENTITY" in joined
+    assert "NVARCHAR(255)" in joined or "VARCHAR(255)" in joined
+    assert "DATETIMEOFFSET" in joined  # timezone-aware timestamps
+    assert "[key]" in joined  # reserved word quoted
+    # every statement shape the ledger issues compiles for SQL Server
+    c = s.claims.c
+    stmts = [
+        s.claims.insert().values(
+            platform="p", entity="e", key="k", run_id=1, payload_hash="h", claimed_at=sa.func.now()
+        ),
+        s.claims.update().where(sa.and_(c.platform == "p", c.run_id == 1)).values(run_id=2),
+        s.bindings.update().where(s.bindings.c.key == "k").values(payload_hash="h"),
+        s.dead_letters.update().values(attempts=s.dead_letters.c.attempts + 1),
+        sa.select(s.runs).order_by(s.runs.c.id.desc()).limit(20),
+        sa.select(sa.func.sum(sa.case((s.events.c.outcome == "sent", 1), else_=0))).where(
+            s.events.c.outcome.in_(("sent", "failed"))
+        ),
+    ]
+    compiled = [str(st.compile(dialect=dialect)) for st in stmts]
+    assert "TOP" in compiled[4] and "CASE WHEN" in compiled[5]
+    # the v2 ALTER the migration issues
+    coltype = s.events.c.url.type.compile(dialect=dialect)
+    assert coltype in ("VARCHAR(1024)", "NVARCHAR(1024)")
