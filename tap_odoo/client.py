@@ -112,12 +112,12 @@ class OdooClient:
     def _get_transport(self, name: str) -> Transport:
         if name not in self._transports:
             http = HttpConnection(self.url, self.timeout)
-            cls: type[XmlRpcTransport | JsonRpcTransport | Json2Transport] = {
+            transports: dict[str, t.Callable[[HttpConnection], Transport]] = {
                 "xmlrpc": XmlRpcTransport,
                 "jsonrpc": JsonRpcTransport,
                 "json2": Json2Transport,
-            }[name]
-            self._transports[name] = cls(http)
+            }
+            self._transports[name] = transports[name](http)
         return self._transports[name]
 
     def _retrying(self, func: t.Callable[[], t.Any]) -> t.Any:

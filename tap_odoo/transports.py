@@ -192,7 +192,7 @@ class XmlRpcTransport:
         args: t.Sequence[t.Any],
         kwargs: dict[str, t.Any],
     ) -> t.Any:
-        params = (database, uid, secret, model, method, list(args))
+        params: tuple[t.Any, ...] = (database, uid, secret, model, method, list(args))
         if kwargs:
             params = (*params, kwargs)
         return self._call("object", "execute_kw", params, model=model)

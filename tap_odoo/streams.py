@@ -1,0 +1,339 @@
+"""OdooStream: one Odoo model as a Singer stream (full table or incremental on ``write_date``)."""
+
+from __future__ import annotations
+
+import fnmatch
+import queue
+import threading
+import typing as t
+from collections.abc import Iterable, Iterator, Mapping
+
+from singer_sdk import Stream
+from singer_sdk.helpers._util import utc_now
+from singer_sdk.helpers.conform import TypeConformanceLevel
+from singer_sdk.mapper import SameRecordTransform
+
+from tap_odoo.errors import OdooFault
+from tap_odoo.ranges import from_ranges, to_ranges
+from tap_odoo.schema import Normaliser, default_fields, stream_schema, to_odoo_datetime
+from tap_odoo.writer import BufferedSingerWriter
+
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+    from tap_odoo.client import OdooClient
+    from tap_odoo.tap import TapOdoo
+
+Row = dict[str, t.Any]
+Domain = list[t.Any]
+
+
+def stream_name(model: str) -> str:
+    """Stream name of a model: dots become underscores."""
+    return model.replace(".", "_")
+
+
+def per_model(config: Mapping[str, t.Any], key: str, model: str) -> t.Any:
+    """A per-model setting, keyed by model (``product.product``) or stream name (``product_product``)."""
+    values = config.get(key) or {}
+    if model in values:
+        return values[model]
+    return values.get(stream_name(model))
+
+
+def matches(patterns: Iterable[str] | None, model: str) -> bool:
+    """True if a model or its stream name matches one of the (fnmatch) patterns."""
+    name = stream_name(model)
+    return any(fnmatch.fnmatchcase(model, p) or fnmatch.fnmatchcase(name, p) for p in patterns or ())
+
+
+class _Prefetcher:
+    """Runs a page generator one page ahead in a thread, so reading overlaps writing."""
+
+    _END = object()
+
+    def __init__(self, pages: Iterator[list[Row]], name: str):
+        self._pages = pages
+        self._queue: queue.Queue[t.Any] = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"prefetch-{name}", daemon=True)
+        self._thread.start()
+
+    def _put(self, item: t.Any) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self) -> None:
+        try:
+            for page in self._pages:
+                if not self._put(page):
+                    return
+            self._put(self._END)
+        except BaseException as exc:  # handed to the consumer thread
+            self._put(exc)
+
+    def __iter__(self) -> Iterator[list[Row]]:
+        try:
+            while True:
+                item = self._queue.get()
+                if item is self._END:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            self._stop.set()
+            self._thread.join(timeout=5)
+
+
+class OdooStream(Stream):
+    """A stream over ``search_read`` of one model."""
+
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE  # the Normaliser already emits JSON types
+
+    def __init__(self, tap: TapOdoo, model: str, fields_get: Mapping[str, Mapping[str, t.Any]]):
+        config = tap.config
+        self.model = model
+        self.fields_get = fields_get
+        only = per_model(config, "fields", model)
+        self.field_names = default_fields(
+            fields_get,
+            include_binary=bool(config.get("include_binary", False)),
+            extra_fields=per_model(config, "extra_fields", model) or (),
+            only_fields=only,
+            ignore_fields=per_model(config, "ignore_fields", model) or (),
+        )
+        schema = stream_schema(fields_get, self.field_names)
+        self.detect_deletions = matches(config.get("detect_deletions"), model)
+        if self.detect_deletions:
+            schema["properties"]["_sdc_deleted_at"] = {
+                "type": ["string", "null"],
+                "format": "date-time",
+                "description": "When the tap found the record gone from Odoo",
+            }
+        super().__init__(tap=tap, schema=schema, name=stream_name(model))
+        self.primary_keys = ["id"]
+        full_sync = matches(config.get("full_sync_streams"), model)
+        if "write_date" in self.field_names and not full_sync:
+            self.replication_key = "write_date"
+        self.pagination = str(config.get("pagination", "keyset"))
+        self._mark_value: str | None = None
+        self._mark_ids: list[int] = []
+
+    # settings ---------------------------------------------------------------------------------
+
+    @property
+    def client(self) -> OdooClient:
+        """The tap's shared Odoo client."""
+        return t.cast("TapOdoo", self._tap).client
+
+    @property
+    def is_sorted(self) -> bool:
+        """Keyset paging reads in (write_date, id) order, so the bookmark is resumable."""
+        return self.replication_key is not None and self.pagination == "keyset"
+
+    @property
+    def page_size(self) -> int:
+        """Records per ``search_read`` call."""
+        return int(self.config.get("page_size", 2000))
+
+    def odoo_context(self) -> dict[str, t.Any]:
+        """The Odoo context sent with every read: language, companies, archived records."""
+        context: dict[str, t.Any] = {}
+        lang = self.config.get("lang")
+        if lang:
+            context["lang"] = lang
+        companies = self.config.get("company_ids")
+        if companies:
+            context["allowed_company_ids"] = list(companies)
+        if self.config.get("active_records", "all") != "active":
+            context["active_test"] = False
+        return context
+
+    def base_domain(self) -> Domain:
+        """Filters of the stream: per-model domain, companies, active/archived."""
+        domain: Domain = list(per_model(self.config, "domains", self.model) or [])
+        companies = self.config.get("company_ids")
+        if companies and "company_id" in self.fields_get:
+            domain.append(["company_id", "in", [*companies, False]])
+        active = self.config.get("active_records", "all")
+        if "active" in self.fields_get:
+            if active == "active":
+                domain.append(["active", "=", True])
+            elif active == "archived":
+                domain.append(["active", "=", False])
+        return domain
+
+    def selected_fields(self) -> list[str]:
+        """Fields to read: the discovered ones the catalog keeps selected."""
+        mask = self.mask
+        return [name for name in self.field_names if name == "id" or mask.get(("properties", name), True)]
+
+    # reading -----------------------------------------------------------------------------------
+
+    def _read_page(
+        self, fields: list[str], normalise: Normaliser, domain: Domain, offset: int, order: str
+    ) -> list[Row]:
+        """One ``search_read``; drops fields the server refuses to read and asks again."""
+        while True:
+            try:
+                return self.client.search_read(
+                    self.model,
+                    domain,
+                    fields,
+                    offset=offset,
+                    limit=self.page_size,
+                    order=order,
+                    context=self.odoo_context(),
+                )
+            except OdooFault as fault:
+                refused = [name for name in fault.refused_fields() if name in fields and name != "id"]
+                if not refused:
+                    raise
+                self.logger.warning(
+                    "%s: Odoo refused to read field(s) %s (%s); reading the stream without them",
+                    self.name,
+                    ", ".join(refused),
+                    fault.message.splitlines()[0][:200],
+                )
+                for name in refused:
+                    fields.remove(name)
+                normalise.without(refused)
+
+    def pages(self, start: str | None, fields: list[str], normalise: Normaliser) -> Iterator[list[Row]]:
+        """Raw pages of rows, in (write_date, id) order for incremental streams, else by id."""
+        domain = self.base_domain()
+        incremental = self.replication_key is not None
+        order = "write_date asc, id asc" if incremental else "id asc"
+        first_domain = [*domain, ["write_date", ">=", start]] if incremental and start else domain
+        if self.pagination == "offset":
+            offset = 0
+            while True:
+                page = self._read_page(fields, normalise, first_domain, offset, order)
+                if page:
+                    yield page
+                if len(page) < self.page_size:
+                    return
+                offset += len(page)
+        # keyset: continue strictly after the last (write_date, id) read
+        page_domain = first_domain
+        while True:
+            page = self._read_page(fields, normalise, page_domain, 0, order)
+            if not page:
+                return
+            last = page[-1]
+            yield page
+            if len(page) < self.page_size:
+                return
+            if incremental and last.get("write_date"):
+                when = last["write_date"]
+                page_domain = [
+                    *domain,
+                    "|",
+                    ["write_date", ">", when],
+                    "&",
+                    ["write_date", "=", when],
+                    ["id", ">", last["id"]],
+                ]
+            else:
+                page_domain = [*domain, ["id", ">", last["id"]]]
+
+    def _start(self, context: Context | None) -> tuple[str | None, set[int]]:
+        """Where to start (Odoo datetime) and ids already emitted at exactly the bookmark."""
+        if self.replication_key is None:
+            return None, set()
+        value = self.get_starting_replication_key_value(context)
+        if not value:
+            return None, set()
+        state = self.get_context_state(context)
+        done: set[int] = set()
+        if state.get("replication_key_value") == value:
+            done = from_ranges(state.get("bookmark_ids"))
+        return to_odoo_datetime(str(value)), done
+
+    def _fast_path(self) -> bool:
+        maps = self.stream_maps
+        return (
+            isinstance(self._tap.message_writer, BufferedSingerWriter)
+            and len(maps) == 1
+            and type(maps[0]) is SameRecordTransform
+            and not maps[0].flattening_enabled
+        )
+
+    def get_records(self, context: Context | None) -> Iterable[Row]:
+        """Normalised records; deleted ones last (``_sdc_deleted_at``) when detection is on."""
+        start, done = self._start(context)
+        bookmark_iso = None
+        if start:
+            bookmark_iso = str(self.get_starting_replication_key_value(context))
+        fields = self.selected_fields()
+        normalise = Normaliser(self.fields_get, fields)
+        self._fast = self._fast_path()
+        pages: Iterable[list[Row]] = self.pages(start, fields, normalise)
+        if self.config.get("prefetch", True):
+            pages = _Prefetcher(iter(pages), self.name)
+        track = self.replication_key is not None
+        for page in pages:
+            self._stamp = utc_now().isoformat()
+            for row in page:
+                normalise(row)
+                if track:
+                    when = row.get("write_date")
+                    if done and when == bookmark_iso and row["id"] in done:
+                        continue  # emitted by the previous run at the very same write_date
+                    if when is not None:
+                        if self._mark_value is None or when > self._mark_value:
+                            self._mark_value = when
+                            self._mark_ids = [row["id"]]
+                        elif when == self._mark_value:
+                            self._mark_ids.append(row["id"])
+                yield row
+        if self.detect_deletions:
+            yield from self._deleted_records(context)
+
+    def _deleted_records(self, context: Context | None) -> Iterator[Row]:
+        """Records whose ids were seen by an earlier run and are gone now."""
+        state = self.get_context_state(context)
+        current = self.client.search(
+            self.model, self.base_domain(), order="id asc", context=self.odoo_context()
+        )
+        previous = from_ranges(state.get("known_ids"))
+        gone = sorted(previous.difference(current))
+        if gone:
+            self.logger.info("%s: %d record(s) deleted since the last run", self.name, len(gone))
+        stamp = utc_now().isoformat()
+        self._stamp = stamp
+        for record_id in gone:
+            record: Row = {"id": record_id, "_sdc_deleted_at": stamp}
+            if self.replication_key:
+                record[self.replication_key] = self._mark_value or state.get("replication_key_value")
+            yield record
+        state["known_ids"] = to_ranges(current)
+        self.state_manager.is_flushed = False
+
+    # writing -----------------------------------------------------------------------------------
+
+    def generate_child_contexts(self, record: Row, context: Context | None) -> Iterable[Context | None]:
+        """No child streams: skip the per-record context copy singer-sdk would make."""
+        if not self.child_streams:
+            return ()
+        return super().generate_child_contexts(record, context)
+
+    def _write_record_message(self, record: Row) -> None:
+        if getattr(self, "_fast", False):
+            writer = t.cast(BufferedSingerWriter, self._tap.message_writer)
+            writer.write_record_line(self.name, record, self._stamp, self._stream_version)
+            self.state_manager.is_flushed = False
+        else:
+            super()._write_record_message(record)
+
+    def _write_state_message(self) -> None:
+        state = self.stream_state
+        if self._mark_value is not None and state.get("replication_key_value") == self._mark_value:
+            state["bookmark_ids"] = to_ranges(self._mark_ids)
+        super()._write_state_message()
