@@ -286,24 +286,40 @@ class TapOdoo(Tap):
             self._client = OdooClient.from_config(self.config)
         return self._client
 
-    def server_models(self) -> set[str]:
-        """Technical names of the models installed on the server."""
-        rows = self.client.search_read("ir.model", [], ["model"], context={"active_test": False})
+    def server_models(self) -> set[str] | None:
+        """Technical names of the models installed on the server (None if ir.model is not readable)."""
+        try:
+            rows = self.client.search_read("ir.model", [], ["model"], context={"active_test": False})
+        except OdooFault as fault:
+            self.logger.info("ir.model is not readable (%s); probing models one by one", fault.message[:120])
+            return None
         return {row["model"] for row in rows}
+
+    def _fields_of(self, models: t.Iterable[str]) -> dict[str, dict[str, t.Any]]:
+        """fields_get of each model; models the server lacks are left out."""
+        found: dict[str, dict[str, t.Any]] = {}
+        for model in models:
+            try:
+                found[model] = self.client.fields_get(model, FIELDS_GET_ATTRIBUTES)
+            except OdooFault as fault:
+                if not fault.is_unknown_model:
+                    self.logger.warning("models: cannot read the fields of %s (%s); skipped", model, fault)
+        return found
 
     def discover_streams(self) -> list[Stream]:
         """A stream per model (names/patterns in ``models``) plus ``stock_levels``."""
         try:
+            requested = self.config.get("models")
             available = self.server_models()
-            models = resolve_models(self.config.get("models"), available, self.logger.info)
-            streams: list[Stream] = []
-            for model in models:
-                try:
-                    fields_get = self.client.fields_get(model, FIELDS_GET_ATTRIBUTES)
-                except OdooFault as fault:
-                    self.logger.warning("models: cannot read the fields of %s (%s); skipped", model, fault)
-                    continue
-                streams.append(OdooStream(self, model, fields_get))
+            fields: dict[str, dict[str, t.Any]] = {}
+            if available is None:  # probe the names we know of instead of listing ir.model
+                probe = [m for m in (requested or DEFAULT_MODELS) if not any(ch in m for ch in "*?[")]
+                probe += [m for m in DEFAULT_MODELS if m not in probe]
+                fields = self._fields_of([*probe, *[m for m in REQUIRED_MODELS if m not in probe]])
+                available = set(fields)
+            models = resolve_models(requested, available, self.logger.info)
+            fields.update(self._fields_of([m for m in models if m not in fields]))
+            streams: list[Stream] = [OdooStream(self, m, fields[m]) for m in models if m in fields]
             if self.config.get("stock_levels", True) and set(REQUIRED_MODELS) <= available:
                 streams.append(StockLevelsStream(self))
         except OdooAuthError as exc:

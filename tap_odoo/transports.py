@@ -305,6 +305,8 @@ class Json2Transport:
             context = self.execute_kw(database, 0, secret, "res.users", "context_get", [], {})
         except OdooAuthError:
             return None
+        except OdooFault:
+            context = None  # servers without context_get over JSON-2: look the login up instead
         uid = context.get("uid") if isinstance(context, dict) else None
         if uid:
             return int(uid)
