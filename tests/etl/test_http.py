@@ -1,0 +1,223 @@
+"""The shared HTTP client against a real loopback server that injects 429 / 503 / dropped connections."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from etl.http import HttpClient, HttpError, parse_retry_after
+from etl.ledger import Ledger
+
+
+class FaultServer(ThreadingHTTPServer):
+    """Answers from a per-path script of steps; the last step repeats. Records what it saw."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.script: dict[str, list[dict[str, Any]]] = {}
+        self.seen: list[dict[str, Any]] = []
+        self.lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def next_step(self, path: str) -> dict[str, Any]:
+        with self.lock:
+            steps = self.script.get(path, [{"status": 200, "body": {"ok": True}}])
+            return steps.pop(0) if len(steps) > 1 else steps[0]
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: FaultServer
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        self.server.seen.append(
+            {"path": self.path, "port": self.client_address[1], "headers": dict(self.headers), "body": body}
+        )
+        step = self.server.next_step(self.path.split("?")[0])
+        if step.get("sleep"):
+            time.sleep(step["sleep"])
+        if step.get("drop"):
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
+        out = json.dumps(step.get("body", {})).encode()
+        try:
+            self._reply(step, out)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (read timeout test)
+
+    def _reply(self, step: dict[str, Any], out: bytes) -> None:
+        self.send_response(step.get("status", 200))
+        for k, v in step.get("headers", {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _handle
+
+
+@pytest.fixture
+def server() -> Iterator[FaultServer]:
+    srv = FaultServer()
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Ledger:
+    return Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+
+
+def client(server: FaultServer, ledger: Ledger | None = None, **kw: Any) -> HttpClient:
+    kw.setdefault("backoff_base", 0.01)
+    kw.setdefault("timeout", (2, 2))
+    return HttpClient(server.url, ledger=ledger, platform="testshop", **kw)
+
+
+def test_429_honours_retry_after_then_succeeds(server: FaultServer, ledger: Ledger) -> None:
+    server.script["/items"] = [
+        {"status": 429, "headers": {"Retry-After": "1"}, "body": {"message": "Too Many Requests"}},
+        {"status": 200, "body": {"id": "x1"}},
+    ]
+    waits: list[float] = []
+    with client(server, ledger, sleep=waits.append) as http:
+        http.run_id = 7
+        resp = http.post("/items", json={"sku": "A"}, entity="product", key="A")
+    assert resp.json() == {"id": "x1"}
+    assert waits == [1.0]  # Retry-After, not the 0.01 s backoff
+    events = sorted(ledger.events(7), key=lambda e: e["id"])
+    assert [(e["outcome"], e["http_status"]) for e in events] == [("retry", 429), ("http", 200)]
+    assert events[0]["key"] == "A" and events[0]["method"] == "POST" and events[0]["url"].endswith("/items")
+
+
+def test_5xx_and_dropped_connections_are_retried(server: FaultServer, ledger: Ledger) -> None:
+    server.script["/flaky"] = [
+        {"status": 503},
+        {"drop": True},
+        {"status": 502},
+        {"status": 200, "body": {"ok": 1}},
+    ]
+    with client(server, ledger) as http:
+        assert http.get("/flaky").json() == {"ok": 1}
+    outcomes = [e["outcome"] for e in sorted(ledger.events(), key=lambda e: e["id"])]
+    assert outcomes == ["retry", "retry", "retry", "http"]
+    assert len([s for s in server.seen if s["path"] == "/flaky"]) == 4
+
+
+def test_client_errors_are_not_retried_and_carry_code_and_message(server: FaultServer) -> None:
+    server.script["/products"] = [
+        {"status": 409, "body": {"code": "DUPLICATE_SKU", "message": "SKU FURN_1 already exists"}}
+    ]
+    with client(server) as http, pytest.raises(HttpError) as err:
+        http.post("/products", json={})
+    assert (err.value.status, err.value.code, err.value.retryable) == (409, "DUPLICATE_SKU", False)
+    assert "SKU FURN_1 already exists" in str(err.value)
+    assert len(server.seen) == 1
+
+
+def test_magento_error_parameters_are_substituted(server: FaultServer) -> None:
+    server.script["/V1/products/X"] = [
+        {
+            "status": 400,
+            "body": {"message": 'The value of attribute "%1" must be set', "parameters": ["color"]},
+        }
+    ]
+    with client(server) as http, pytest.raises(HttpError, match='attribute "color" must be set'):
+        http.put("/V1/products/X", json={})
+
+
+def test_ok_statuses_return_instead_of_raising(server: FaultServer) -> None:
+    server.script["/gone"] = [{"status": 404, "body": {"message": "not found"}}]
+    with client(server) as http:
+        assert http.get("/gone", ok_statuses=[404]).status_code == 404
+
+
+def test_retry_count_and_total_time_are_bounded(server: FaultServer) -> None:
+    server.script["/down"] = [{"status": 503, "body": {"message": "maintenance"}}]
+    with client(server, max_retries=3) as http, pytest.raises(HttpError) as err:
+        http.get("/down")
+    assert err.value.status == 503 and len(server.seen) == 4  # 1 + 3 retries
+    server.seen.clear()
+    server.script["/down"] = [{"status": 503, "headers": {"Retry-After": "30"}}]
+    started = time.monotonic()
+    with (
+        client(server, max_retries=10, max_retry_time=2) as http,
+        pytest.raises(HttpError, match="retry budget"),
+    ):
+        http.get("/down")
+    assert time.monotonic() - started < 1.5 and len(server.seen) == 1  # 30 s would blow the 2 s budget
+
+
+def test_read_timeout_is_retried_then_fails(server: FaultServer) -> None:
+    server.script["/slow"] = [{"sleep": 1.0, "status": 200}]
+    with client(server, timeout=(1, 0.3), max_retries=1) as http, pytest.raises(HttpError, match="Timeout"):
+        http.get("/slow")
+    assert len(server.seen) == 2
+
+
+def test_keep_alive_reuses_one_connection(server: FaultServer) -> None:
+    with client(server) as http:
+        for _ in range(5):
+            http.get("/ping")
+    assert len({s["port"] for s in server.seen}) == 1
+
+
+def test_concurrent_batches(server: FaultServer) -> None:
+    server.script["/batch"] = [{"sleep": 0.3, "status": 200, "body": {"ok": True}}]
+    with client(server, workers=4) as http:
+        started = time.monotonic()
+        results = http.map(lambda i: (i, http.post("/batch", json={"n": i}).status_code), range(4))
+        took = time.monotonic() - started
+    assert results == [(0, 200), (1, 200), (2, 200), (3, 200)]
+    assert took < 0.9, f"4 x 0.3 s batches took {took:.2f}s: not concurrent"
+
+
+def test_secrets_never_reach_the_ledger(server: FaultServer, ledger: Ledger) -> None:
+    server.script["/login"] = [{"status": 200, "body": {"token": "tok_SECRET", "user": "admin"}}]
+    http = client(server, ledger, headers={"Authorization": "Bearer sk_live_SECRET"})
+    http.post("/login?api_key=q_SECRET", json={"username": "admin", "password": "pw_SECRET"})
+    http.close()
+    assert server.seen[0]["headers"]["Authorization"] == "Bearer sk_live_SECRET"  # it was sent
+    dumped = json.dumps(ledger.events(), default=str)
+    assert "SECRET" not in dumped and "admin" in dumped
+    assert http.scrubbed_headers({"Authorization": "x", "Accept": "y"}) == {
+        "Authorization": "***",
+        "Accept": "y",
+    }
+
+
+def test_parse_retry_after() -> None:
+    assert parse_retry_after("2") == 2.0
+    assert parse_retry_after(None) is None
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == 10.0
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412500.0) == 0.0
+
+
+def test_backoff_has_jitter_and_a_cap(server: FaultServer) -> None:
+    http = client(server, backoff_base=1, backoff_max=4)
+    delays = [http.backoff(5) for _ in range(200)]
+    assert max(delays) <= 4 and min(delays) >= 0 and len({round(d, 3) for d in delays}) > 50
+    http.close()
