@@ -1,0 +1,972 @@
+"""The in-memory Odoo database of the sandbox: recorded rows, lazily generated rows, ORM methods.
+
+Every public method takes the store's lock, so the HTTP threads, a test's `on_call` hook and the churn thread
+can all use it at once. Many2one values are kept as ids and shown as `[id, display_name]` on read.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import itertools
+import threading
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from sandbox.odoo import domain as dom
+from sandbox.odoo import recordings, stock
+from sandbox.odoo.errors import (
+    AccessError,
+    MissingError,
+    OdooValueError,
+    UserError,
+    ValidationError,
+    access_groups_text,
+)
+from sandbox.odoo.lazy import MISSING, LazyRows
+
+DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+MAGIC_FIELDS = ("id", "create_date", "create_uid", "write_date", "write_uid")
+RELATIONAL = ("many2one", "one2many", "many2many")
+
+# Odoo 17's `_order` of the recorded models (the default of search when no order is given).
+DEFAULT_ORDER = {
+    "product.product": "priority desc, default_code, name, id",
+    "product.template": "priority desc, name, id",
+    "res.partner": "complete_name asc, id desc",
+    "sale.order": "date_order desc, id desc",
+    "sale.order.line": "order_id, sequence, id",
+    "purchase.order": "priority desc, id desc",
+    "account.move": "date desc, name desc, id desc",
+    "product.category": "complete_name, id",
+    "stock.location": "complete_name, id",
+    "stock.warehouse": "sequence, id",
+    "stock.move": "sequence, id",
+    "res.country": "name, id",
+    "res.company": "sequence, name, id",
+    "res.users": "name, login, id",
+}
+# Model descriptions (`_description`) for access error texts.
+DESCRIPTIONS = {
+    "product.product": "Product Variant",
+    "product.template": "Product",
+    "res.partner": "Contact",
+    "sale.order": "Sales Order",
+    "sale.order.line": "Sales Order Line",
+    "stock.quant": "Quants",
+    "stock.move": "Stock Move",
+    "stock.warehouse": "Warehouse",
+    "stock.location": "Inventory Locations",
+    "product.category": "Product Category",
+}
+# many2one fields whose reverse lookup must be fast (quantities of a product).
+INDEXED = {("stock.quant", "product_id"), ("stock.move", "product_id")}
+PARENT_FIELD = {"stock.location": "location_id"}
+
+
+def now_string() -> str:
+    """The current UTC time at Odoo's one-second resolution."""
+    return datetime.now(UTC).strftime(DATETIME_FORMAT)
+
+
+def empty_value(ftype: str) -> Any:
+    """What Odoo answers for an unset field of this type."""
+    if ftype in ("one2many", "many2many"):
+        return []
+    if ftype == "integer":
+        return 0
+    if ftype in ("float", "monetary"):
+        return 0.0
+    return False
+
+
+class Table:
+    """One model: overlay rows (recorded, created, written) plus optional lazily generated rows."""
+
+    def __init__(self, model: str, fields: dict[str, dict[str, Any]]) -> None:
+        self.model = model
+        self.fields = fields
+        self.rows: dict[int, dict[str, Any]] = {}
+        self.ids: list[int] = []  # sorted ids of `rows`
+        self.wd: list[tuple[str, int]] = []  # sorted (write_date, id) of `rows`
+        self.lazy: LazyRows | None = None
+        self.hidden: set[int] = set()  # lazy ids deleted or moved into `rows`
+        self.dirty: set[int] = set()  # written since load: display name no longer the recorded one
+        self.next_id = 1
+        self.has_active = "active" in fields and fields["active"]["type"] == "boolean"
+
+    def exists(self, rid: int) -> bool:
+        if rid in self.rows:
+            return True
+        return self.lazy is not None and self.lazy.has(rid) and rid not in self.hidden
+
+    def count(self) -> int:
+        lazy = 0 if self.lazy is None else self.lazy.hi - self.lazy.lo - len(self.hidden)
+        return len(self.rows) + lazy
+
+    def add_row(self, rid: int, row: dict[str, Any]) -> None:
+        row["id"] = rid
+        if rid not in self.rows:
+            bisect.insort(self.ids, rid)
+        else:
+            self._drop_wd(rid)
+        self.rows[rid] = row
+        if row.get("write_date"):
+            bisect.insort(self.wd, (row["write_date"], rid))
+        self.next_id = max(self.next_id, rid + 1)
+
+    def remove_row(self, rid: int) -> None:
+        if rid in self.rows:
+            self._drop_wd(rid)
+            del self.rows[rid]
+            del self.ids[bisect.bisect_left(self.ids, rid)]
+        if self.lazy is not None and self.lazy.has(rid):
+            self.hidden.add(rid)
+
+    def set_write_date(self, rid: int, value: str) -> None:
+        self._drop_wd(rid)
+        self.rows[rid]["write_date"] = value
+        bisect.insort(self.wd, (value, rid))
+
+    def _drop_wd(self, rid: int) -> None:
+        old = self.rows[rid].get("write_date")
+        if old:
+            pos = bisect.bisect_left(self.wd, (old, rid))
+            if pos < len(self.wd) and self.wd[pos] == (old, rid):
+                del self.wd[pos]
+
+    def materialize(self, rid: int) -> dict[str, Any]:
+        """The overlay row of `rid`, copying a generated row into the overlay first."""
+        row = self.rows.get(rid)
+        if row is None:
+            assert self.lazy is not None
+            row = self.lazy.row(rid)
+            self.add_row(rid, row)
+            self.hidden.add(rid)
+        return row
+
+    def _lazy_ids(self, start: int | None, reverse: bool) -> Iterator[int]:
+        if self.lazy is None:
+            return iter(())
+        lo = self.lazy.lo if start is None else max(self.lazy.lo, start)
+        ids: Iterable[int] = range(self.lazy.hi - 1, lo - 1, -1) if reverse else range(lo, self.lazy.hi)
+        hidden = self.hidden
+        return (i for i in ids if i not in hidden) if hidden else iter(ids)
+
+    def iter_by_id(self, reverse: bool = False, start: int | None = None) -> Iterator[int]:
+        """Every id in id order (from `start` when ascending)."""
+        if reverse:
+            return heapq.merge(reversed(list(self.ids)), self._lazy_ids(None, True), reverse=True)
+        first = 0 if start is None else bisect.bisect_left(self.ids, start)
+        return heapq.merge(self.ids[first:], self._lazy_ids(start, False))
+
+    def iter_by_write_date(self, reverse: bool = False, start: str | None = None) -> Iterator[int]:
+        """Every id in (write_date, id) order; ascending scans start at `start` by bisection."""
+        lazy = self.lazy
+        if reverse:
+            over: Iterable[tuple[str, int]] = reversed(list(self.wd))
+            gen = ((lazy.write_date(i), i) for i in self._lazy_ids(None, True)) if lazy else iter(())
+            return (rid for _, rid in heapq.merge(over, gen, reverse=True))
+        first = 0 if start is None else bisect.bisect_left(self.wd, (start, -1))
+        gen_start = None
+        if lazy is not None and start is not None:
+            span = range(lazy.lo, lazy.hi)
+            gen_start = span[0] + bisect.bisect_left(span, start, key=lazy.write_date) if len(span) else None
+        gen = ((lazy.write_date(i), i) for i in self._lazy_ids(gen_start, False)) if lazy else iter(())
+        return (rid for _, rid in heapq.merge(self.wd[first:], gen))
+
+
+class Store:
+    """All models of the sandbox database."""
+
+    def __init__(self, db: str = "demo17") -> None:
+        self.db = db
+        self.lock = threading.RLock()
+        self.tables: dict[str, Table] = {}
+        self.names: dict[tuple[str, int], str] = {}  # recorded display names of many2one targets
+        self.index: dict[tuple[str, str], dict[int, set[int]]] = {key: {} for key in INDEXED}
+        self.links: dict[
+            str, list[tuple[str, str, str]]
+        ] = {}  # child -> (m2o field, parent model, o2m field)
+        self.users: dict[int, dict[str, Any]] = {}
+        self._clock_override: str | None = None
+
+    # ------------------------------------------------------------------ loading
+    def load_recordings(self) -> None:
+        """Create the recorded models with their fields and seed the recorded records."""
+        for model in recordings.recorded_models():
+            self.tables[model] = Table(model, recordings.fields_get(model))
+        for model, table in self.tables.items():
+            for name, field in table.fields.items():
+                if field["type"] == "one2many" and field.get("relation_field") and field.get("relation"):
+                    self.links.setdefault(field["relation"], []).append(
+                        (field["relation_field"], model, name)
+                    )
+        for model, table in self.tables.items():
+            for rec in recordings.records(model)["records"]:
+                table.add_row(rec["id"], self._internal(table, rec))
+        self._merge_cassette_records()
+        for model, table in self.tables.items():
+            for rid in table.ids:
+                self._index_add(model, rid, table.rows[rid])
+
+    def _internal(self, table: Table, rec: dict[str, Any]) -> dict[str, Any]:
+        """A recorded row with many2one `[id, name]` pairs turned into ids (names kept for display)."""
+        row: dict[str, Any] = {}
+        for name, value in rec.items():
+            field = table.fields.get(name)
+            if field is None:
+                continue
+            if field["type"] == "many2one" and isinstance(value, list):
+                self.names[(field["relation"], value[0])] = value[1]
+                value = value[0]
+            row[name] = value
+        return row
+
+    def _merge_cassette_records(self) -> None:
+        """Fill in records and values only the cassettes show (e.g. products 56-77 and their templates)."""
+        for model, recs in recordings.cassette_records().items():
+            table = self.tables[model]
+            for sid, rec in sorted(recs.items(), key=lambda kv: int(kv[0])):
+                rid = int(sid)
+                row = table.rows.get(rid)
+                if row is None:
+                    row = {"id": rid}
+                    table.add_row(rid, row)
+                values = self._internal(table, rec)
+                related = {n: table.fields[n].get("related") or "" for n in values}
+                for name, value in values.items():
+                    if "." not in related[name] and name not in row:
+                        row[name] = value
+                for name, value in values.items():
+                    if "." in related[name]:
+                        self._merge_related(table, row, related[name], value)
+                if row.get("write_date"):
+                    table.set_write_date(rid, row["write_date"])
+        templates = self.tables["product.template"]
+        for pid in self.tables["product.product"].ids:
+            prow = self.tables["product.product"].rows[pid]
+            trow = templates.rows.get(prow.get("product_tmpl_id") or 0)
+            if trow is not None and "product_variant_ids" not in trow:
+                trow["product_variant_ids"] = []
+            if trow is not None and pid not in trow["product_variant_ids"]:
+                trow["product_variant_ids"].append(pid)
+                for key in ("active", "create_date", "write_date", "default_code"):
+                    trow.setdefault(key, prow.get(key, False))
+                if trow.get("write_date"):
+                    templates.set_write_date(trow["id"], trow["write_date"])
+
+    def _merge_related(self, table: Table, row: dict[str, Any], related: str, value: Any) -> None:
+        link, _, target_field = related.partition(".")
+        target_id = row.get(link)
+        relation = table.fields[link].get("relation")
+        if not target_id or relation not in self.tables or "." in target_field:
+            return
+        target = self.tables[relation]
+        trow = target.rows.get(target_id)
+        if trow is None:
+            trow = {"id": target_id}
+            target.add_row(target_id, trow)
+        trow.setdefault(target_field, value)
+
+    # ------------------------------------------------------------------ lookups
+    def table(self, model: str) -> Table:
+        table = self.tables.get(model)
+        if table is None:
+            raise UserError(f"Object {model} doesn't exist", "execute_cr")
+        return table
+
+    def exists(self, model: str, rid: int) -> bool:
+        table = self.tables.get(model)
+        return table is not None and table.exists(rid)
+
+    def _stored(self, table: Table, rid: int, field: str) -> Any:
+        row = table.rows.get(rid)
+        if row is not None:
+            return row.get(field, MISSING)
+        if table.lazy is not None and table.lazy.has(rid) and rid not in table.hidden:
+            return table.lazy.value(rid, field)
+        return MISSING
+
+    def raw_id(self, model: str, rid: int, field: str) -> Any:
+        """The id held by a many2one (or False)."""
+        value = self.value(model, rid, field)
+        if isinstance(value, list):
+            return value[0] if value else False
+        return value or False
+
+    def value(self, model: str, rid: int, field: str, depth: int = 0) -> Any:
+        """The internal value of a field: stored, related, computed or the empty value of its type."""
+        table = self.tables[model]
+        got = self._stored(table, rid, field)
+        if got is not MISSING:
+            return got
+        if field == "id":
+            return rid
+        if field == "display_name":
+            return self.display_name(model, rid)
+        spec = table.fields.get(field)
+        if spec is None:
+            return False
+        if field in stock.QTY_FIELDS and model in ("product.product", "product.template"):
+            return stock.quantities(self, model, [rid], {})[rid][field]
+        related = spec.get("related")
+        if related and depth < 5:
+            return self._related(model, rid, related, spec["type"], depth)
+        return empty_value(spec["type"])
+
+    def _related(self, model: str, rid: int, related: str, ftype: str, depth: int) -> Any:
+        *links, last = related.split(".")
+        cur_model, cur_id = model, rid
+        for link in links:
+            spec = self.tables[cur_model].fields.get(link)
+            if spec is None or spec.get("relation") not in self.tables:
+                return empty_value(ftype)
+            target = self.value(cur_model, cur_id, link, depth + 1)
+            if isinstance(target, list):
+                target = target[0] if target else False
+            if not target or not self.tables[spec["relation"]].exists(target):
+                return empty_value(ftype)
+            cur_model, cur_id = spec["relation"], target
+        return self.value(cur_model, cur_id, last, depth + 1)
+
+    def display_name(self, model: str, rid: int) -> str:
+        table = self.tables.get(model)
+        if table is None or not table.exists(rid):
+            return self.names.get((model, rid), f"{model},{rid}")
+        if rid not in table.dirty and (model, rid) in self.names:
+            return self.names[(model, rid)]
+        if model in ("product.product", "product.template"):
+            code, name = self.value(model, rid, "default_code"), self.value(model, rid, "name")
+            return f"[{code}] {name}" if code else str(name or "")
+        for field in ("complete_name", "name"):
+            if field in table.fields:
+                value = self.value(model, rid, field)
+                if value:
+                    return str(value)
+        return self.names.get((model, rid), f"{model},{rid}")
+
+    def children(self, model: str, field: str, target: int) -> list[int]:
+        """Ids of `model` whose many2one `field` is `target` (only for the INDEXED pairs)."""
+        table = self.tables[model]
+        out = set(self.index[(model, field)].get(target, ()))
+        if table.lazy is not None and field in table.lazy.inverse:
+            out.update(i for i in table.lazy.inverse[field](target) if i not in table.hidden)
+        return sorted(out)
+
+    def _index_add(self, model: str, rid: int, row: dict[str, Any]) -> None:
+        for key in INDEXED:
+            if key[0] == model and row.get(key[1]):
+                self.index[key].setdefault(row[key[1]], set()).add(rid)
+
+    def _index_drop(self, model: str, rid: int, row: dict[str, Any]) -> None:
+        for key in INDEXED:
+            if key[0] == model and row.get(key[1]):
+                self.index[key].get(row[key[1]], set()).discard(rid)
+
+    def all_ids(self, model: str) -> Iterator[int]:
+        return self.tables[model].iter_by_id()
+
+    def name_ids(self, model: str, name: str, op: str) -> list[int]:
+        """Ids whose display name matches `op name` (how Odoo reads a string on a relational field)."""
+        if model not in self.tables:
+            return []
+        test = dom._compile_test(self, {"type": "char"}, op, name)
+        return [rid for rid in self.all_ids(model) if test(self.display_name(model, rid))]
+
+    def resolve_ids(self, model: str, value: Any) -> list[int]:
+        if isinstance(value, str):
+            return self.name_ids(model, value, "ilike")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return [value]
+        if isinstance(value, list | tuple):
+            return [v for v in value if isinstance(v, int)]
+        return []
+
+    def _parent_field(self, model: str) -> str | None:
+        table = self.tables[model]
+        name = PARENT_FIELD.get(model, "parent_id")
+        return name if name in table.fields else None
+
+    def descendants(self, model: str, roots: Iterable[int]) -> set[int]:
+        parent = self._parent_field(model)
+        family = set(roots)
+        if parent is None:
+            return family
+        kids: dict[int, list[int]] = {}
+        for rid in self.all_ids(model):
+            up = self.raw_id(model, rid, parent)
+            if up:
+                kids.setdefault(up, []).append(rid)
+        todo = list(family)
+        while todo:
+            for kid in kids.get(todo.pop(), []):
+                if kid not in family:
+                    family.add(kid)
+                    todo.append(kid)
+        return family
+
+    def ancestors(self, model: str, roots: Iterable[int]) -> set[int]:
+        parent = self._parent_field(model)
+        family = set(roots)
+        todo = list(family)
+        while parent and todo:
+            up = self.raw_id(model, todo.pop(), parent)
+            if up and up not in family:
+                family.add(up)
+                todo.append(up)
+        return family
+
+    # ------------------------------------------------------------------ access
+    def check_access(self, uid: int, model: str, operation: str) -> None:
+        user = self.users.get(uid, {})
+        if operation != "read" and not user.get("write", True):
+            description = DESCRIPTIONS.get(model, model)
+            raise AccessError(access_groups_text(model, description, operation), "check_access_rights")
+
+    def _company_leaf(self, uid: int, table: Table, context: dict[str, Any]) -> list[Any]:
+        allowed = context.get("allowed_company_ids")
+        if allowed is None:
+            return []
+        user_companies = set(self.users.get(uid, {}).get("company_ids", [1]))
+        if not isinstance(allowed, list) or not set(allowed) <= user_companies:
+            raise AccessError("Access to unauthorized or invalid companies.", "_check_company_ids")
+        spec = table.fields.get("company_id")
+        if spec is None or spec["type"] != "many2one" or not spec.get("store", True):
+            return []
+        return [("company_id", "in", [*allowed, False])]
+
+    # ------------------------------------------------------------------ search
+    def parse_order(self, model: str, order: str | None) -> list[tuple[str, bool]]:
+        table = self.table(model)
+        text = order or DEFAULT_ORDER.get(model, "id")
+        keys: list[tuple[str, bool]] = []
+        for part in text.split(","):
+            words = part.strip().split()
+            if not words:
+                continue
+            if len(words) > 3 or (len(words) > 1 and words[1].lower() not in ("asc", "desc")):
+                raise OdooValueError(f"Invalid order {text!r}", "_order_to_sql")
+            name = words[0]
+            if name not in table.fields:
+                raise OdooValueError(f"Invalid field {name!r} on model {model!r}", "_order_field_to_sql")
+            keys.append((name, len(words) > 1 and words[1].lower() == "desc"))
+        return keys
+
+    def search(
+        self,
+        model: str,
+        domain: Any = None,
+        offset: int = 0,
+        limit: int | None = None,
+        order: str | None = None,
+        context: dict[str, Any] | None = None,
+        uid: int = 2,
+    ) -> list[int]:
+        """Ids matching the domain, ordered, paged; same rules as Odoo's `search`."""
+        with self.lock:
+            return self._search(model, domain, offset, limit, order, context or {}, uid)
+
+    def _tree(self, model: str, domain: Any, context: dict[str, Any], uid: int) -> dom.Node:
+        table = self.table(model)
+        tree = dom.parse(domain)
+        extra: list[Any] = []
+        if table.has_active and context.get("active_test", True) and not dom.mentions(tree, "active"):
+            extra.append(("active", "=", True))
+        extra += self._company_leaf(uid, table, context)
+        if extra:
+            tree = ("&", [tree, *(dom.parse([leaf]) for leaf in extra)])
+        return tree
+
+    def _search(
+        self,
+        model: str,
+        domain: Any,
+        offset: int,
+        limit: int | None,
+        order: str | None,
+        context: dict[str, Any],
+        uid: int,
+    ) -> list[int]:
+        table = self.table(model)
+        tree = self._tree(model, domain, context, uid)
+        pred = dom.compile_domain(self, model, tree)
+        keys = self.parse_order(model, order)
+        offset = int(offset or 0)
+        limit = int(limit) if limit else None
+        candidates = dom.id_candidates(tree)
+        stream: Iterator[int] | None = None
+        if candidates is None and keys and keys[0][0] == "id":
+            stream = table.iter_by_id(reverse=keys[0][1], start=dom.lower_bound(tree, "id"))
+        elif (
+            candidates is None
+            and keys
+            and keys[0][0] == "write_date"
+            and (len(keys) == 1 or (keys[1] == ("id", keys[0][1])))
+        ):
+            stream = table.iter_by_write_date(reverse=keys[0][1], start=dom.lower_bound(tree, "write_date"))
+        if stream is not None:
+            matches = (rid for rid in stream if pred(rid))
+            stop = None if limit is None else offset + limit
+            return list(itertools.islice(matches, offset, stop))
+        pool = (
+            sorted(c for c in candidates if table.exists(c)) if candidates is not None else table.iter_by_id()
+        )
+        found = [rid for rid in pool if pred(rid)]
+        self._sort(model, found, keys)
+        end = None if limit is None else offset + limit
+        return found[offset:end]
+
+    def _sort(self, model: str, ids: list[int], keys: list[tuple[str, bool]]) -> None:
+        table = self.tables[model]
+        for name, desc in reversed(keys):
+            spec = table.fields[name]
+            ftype = spec["type"]
+
+            def key(
+                rid: int, name: str = name, ftype: str = ftype, spec: dict[str, Any] = spec
+            ) -> tuple[int, Any]:
+                value = self.value(model, rid, name)
+                if ftype == "many2one":
+                    value = self.display_name(spec["relation"], value) if value else None
+                elif ftype in ("one2many", "many2many"):
+                    value = None
+                if ftype != "boolean" and (value is False or value is None):
+                    return (1, 0)
+                if isinstance(value, str):
+                    return (0, value.lower())
+                return (0, value)
+
+            ids.sort(key=key, reverse=desc)
+
+    def search_count(
+        self,
+        model: str,
+        domain: Any = None,
+        context: dict[str, Any] | None = None,
+        uid: int = 2,
+        limit: Any = None,
+    ) -> int:
+        with self.lock:
+            context = context or {}
+            table = self.table(model)
+            tree = self._tree(model, domain, context, uid)
+            if tree == ("&", []) or tree == ("&", [("&", [])]):
+                count = table.count()
+            else:
+                pred = dom.compile_domain(self, model, tree)
+                count = sum(1 for rid in table.iter_by_id() if pred(rid))
+            return min(count, int(limit)) if limit else count
+
+    # ------------------------------------------------------------------ read
+    def check_fields(self, model: str, fields: Iterable[str]) -> None:
+        table = self.table(model)
+        for name in fields:
+            if name not in table.fields:
+                raise OdooValueError(
+                    f"Invalid field {name!r} on model {model!r}", "_determine_fields_to_fetch"
+                )
+
+    def read(
+        self,
+        model: str,
+        ids: Iterable[int],
+        fields: list[str] | None = None,
+        context: dict[str, Any] | None = None,
+        uid: int = 2,
+    ) -> list[dict[str, Any]]:
+        """Records as Odoo's `read` answers them; ids that do not exist are left out (as recorded)."""
+        with self.lock:
+            context = context or {}
+            table = self.table(model)
+            if not fields:
+                fields = [n for n, f in table.fields.items() if f["type"] != "binary"]
+            self.check_fields(model, fields)
+            names = ["id", *dict.fromkeys(n for n in fields if n != "id")]
+            wanted = [rid for rid in dict.fromkeys(ids) if isinstance(rid, int) and table.exists(rid)]
+            qty: dict[int, dict[str, float]] = {}
+            if model in ("product.product", "product.template") and stock.QTY_FIELDS & set(names):
+                qty = stock.quantities(self, model, wanted, context)
+            out = []
+            for rid in wanted:
+                rec = {}
+                for name in names:
+                    if rid in qty and name in stock.QTY_FIELDS:
+                        rec[name] = qty[rid][name]
+                    else:
+                        rec[name] = self.present(table, rid, name)
+                out.append(rec)
+            return out
+
+    def present(self, table: Table, rid: int, name: str) -> Any:
+        """A field's value in Odoo's wire form."""
+        spec = table.fields[name]
+        ftype = spec["type"]
+        value = self.value(table.model, rid, name)
+        if ftype == "many2one":
+            if isinstance(value, list):
+                value = value[0] if value else False
+            return [value, self.display_name(spec["relation"], value)] if value else False
+        if ftype in ("one2many", "many2many"):
+            return list(value or [])
+        if ftype in ("float", "monetary"):
+            return float(value or 0.0)
+        if ftype == "integer":
+            return int(value or 0)
+        if ftype == "boolean":
+            return bool(value)
+        if ftype == "binary":
+            return False
+        if value is None:
+            return False
+        return value
+
+    def search_read(
+        self,
+        model: str,
+        domain: Any = None,
+        fields: list[str] | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+        order: str | None = None,
+        context: dict[str, Any] | None = None,
+        uid: int = 2,
+    ) -> list[dict[str, Any]]:
+        with self.lock:
+            if fields:
+                self.check_fields(model, fields)
+            ids = self._search(model, domain, offset, limit, order, context or {}, uid)
+            return self.read(model, ids, fields, context, uid)
+
+    def name_search(
+        self,
+        model: str,
+        name: str = "",
+        args: Any = None,
+        operator: str = "ilike",
+        limit: int | None = 100,
+        context: dict[str, Any] | None = None,
+        uid: int = 2,
+    ) -> list[list[Any]]:
+        with self.lock:
+            table = self.table(model)
+            domain = list(args or [])
+            if name:
+                if model == "product.product":
+                    domain += ["|", ("default_code", operator, name), ("name", operator, name)]
+                else:
+                    rec_name = "complete_name" if "complete_name" in table.fields else "name"
+                    domain.append((rec_name, operator, name))
+            ids = self._search(model, domain, 0, limit, None, context or {}, uid)
+            return [[rid, self.display_name(model, rid)] for rid in ids]
+
+    def fields_get(
+        self, model: str, allfields: list[str] | None = None, attributes: list[str] | None = None
+    ) -> dict[str, dict[str, Any]]:
+        table = self.table(model)
+        out = {}
+        for name, spec in table.fields.items():
+            if allfields and name not in allfields:
+                continue
+            out[name] = {k: v for k, v in spec.items() if not attributes or k in attributes}
+        return out
+
+    # ------------------------------------------------------------------ write
+    def _clock(self, now: str | None) -> str:
+        return now or self._clock_override or now_string()
+
+    def _convert(self, table: Table, name: str, value: Any, old: Any = None) -> Any:
+        spec = table.fields[name]
+        ftype = spec["type"]
+        if ftype == "many2one":
+            if isinstance(value, list | tuple):
+                value = value[0] if value else False
+            if value and not isinstance(value, int):
+                raise OdooValueError(
+                    f"Wrong value for {table.model}.{name}: {value!r} (expected a record id)",
+                    "convert_to_cache",
+                )
+            return value or False
+        if ftype in ("one2many", "many2many"):
+            return self._commands(table, name, value, list(old or []))
+        if ftype in ("float", "monetary") and value is not False:
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                raise OdooValueError(
+                    f"Wrong value for {table.model}.{name}: {value!r} (expected a number)", "write"
+                )
+            return float(value)
+        if (
+            ftype == "integer"
+            and value is not False
+            and (not isinstance(value, int) or isinstance(value, bool))
+        ):
+            raise OdooValueError(
+                f"Wrong value for {table.model}.{name}: {value!r} (expected an integer)", "write"
+            )
+        if ftype == "selection" and value and spec.get("selection"):
+            allowed = [key for key, _ in spec["selection"]]
+            if value not in allowed:
+                choices = ", ".join(map(str, allowed))
+                raise OdooValueError(
+                    f"Wrong value for {table.model}.{name}: {value!r} (allowed: {choices})",
+                    "convert_to_cache",
+                )
+        return value
+
+    def _commands(self, table: Table, name: str, value: Any, current: list[int]) -> list[int]:
+        """x2many commands: (6,0,ids), (4,id), (3,id), (5,), (0,0,vals) and plain id lists."""
+        if value is False or value is None:
+            return []
+        if not isinstance(value, list | tuple):
+            raise OdooValueError(f"Wrong value for {table.model}.{name}: {value!r}", "write")
+        result = list(current)
+        for cmd in value:
+            if isinstance(cmd, int):
+                result.append(cmd) if cmd not in result else None
+                continue
+            code = cmd[0]
+            if code == 6:
+                result = list(cmd[2])
+            elif code == 4 and cmd[1] not in result:
+                result.append(cmd[1])
+            elif code in (2, 3) and cmd[1] in result:
+                result.remove(cmd[1])
+            elif code == 5:
+                result = []
+            elif code == 0:
+                spec = table.fields[name]
+                vals = dict(cmd[2])
+                if spec["type"] == "one2many" and spec.get("relation_field"):
+                    continue  # created after the parent, with the inverse field set (see _create_children)
+                result.append(self._create_one(spec["relation"], vals, 2, None))
+        return result
+
+    def create(
+        self,
+        model: str,
+        vals_list: Any,
+        uid: int = 2,
+        context: dict[str, Any] | None = None,
+        now: str | None = None,
+    ) -> Any:
+        """Create one record (dict -> id) or several (list -> ids); `now` overrides the write_date clock."""
+        with self.lock:
+            self.table(model)
+            self.check_access(uid, model, "create")
+            if isinstance(vals_list, dict):
+                return self._create_one(model, vals_list, uid, now)
+            if not isinstance(vals_list, list) or not all(isinstance(v, dict) for v in vals_list):
+                raise OdooTypeErrorLike(model)
+            return [self._create_one(model, vals, uid, now) for vals in vals_list]
+
+    def _create_one(
+        self, model: str, vals: dict[str, Any], uid: int, now: str | None, variant: bool = True
+    ) -> int:
+        table = self.table(model)
+        stamp = self._clock(now)
+        self.check_fields(model, vals)
+        vals = {k: v for k, v in vals.items() if k not in MAGIC_FIELDS}
+        if model == "product.product" and not vals.get("product_tmpl_id"):
+            tmpl_vals = {}
+            for name in list(vals):
+                related = table.fields[name].get("related") or ""
+                if related.startswith("product_tmpl_id.") and related.count(".") == 1:
+                    tmpl_vals[related.split(".")[1]] = vals.pop(name)
+            vals["product_tmpl_id"] = self._create_one("product.template", tmpl_vals, uid, now, variant=False)
+        for name, spec in table.fields.items():
+            if spec.get("required") and spec.get("store") and name == "name" and not vals.get("name"):
+                raise ValidationError(
+                    f"Missing required value for the field '{spec['string']}' ({name}) on model {model}.",
+                    "create",
+                )
+        rid = table.next_id
+        row: dict[str, Any] = {"id": rid, "create_date": stamp, "write_date": stamp}
+        if "create_uid" in table.fields:
+            row["create_uid"] = uid
+            row["write_uid"] = uid
+        if table.has_active:
+            row["active"] = True
+        if model in ("product.template", "product.product"):
+            row.setdefault("type", "consu")
+            row.setdefault("detailed_type", "consu")
+        for name, spec in table.fields.items():
+            if spec["type"] in ("one2many", "many2many") and spec.get("store"):
+                row[name] = []
+        children: list[tuple[str, dict[str, Any]]] = []
+        related_vals: dict[str, Any] = {}
+        for name, value in vals.items():
+            spec = table.fields[name]
+            if spec.get("related") and not spec.get("store"):
+                related_vals[name] = value
+                continue
+            if spec["type"] == "one2many" and isinstance(value, list):
+                children += [
+                    (name, dict(cmd[2])) for cmd in value if isinstance(cmd, list | tuple) and cmd[0] == 0
+                ]
+            row[name] = self._convert(table, name, value, row.get(name))
+        if "type" in row and "detailed_type" in table.fields and "detailed_type" not in vals:
+            row["detailed_type"] = row["type"]
+        table.add_row(rid, row)
+        table.dirty.add(rid)
+        self._computed_names(model, rid)
+        self._index_add(model, rid, row)
+        self._link_parents(model, rid, {}, row, stamp)
+        if related_vals:
+            self._write_related(model, rid, related_vals, uid, stamp)
+        for name, child_vals in children:
+            spec = table.fields[name]
+            child_vals[spec["relation_field"]] = rid
+            self._create_one(spec["relation"], child_vals, uid, now)
+        if model == "product.template" and variant:
+            self._create_one("product.product", {"product_tmpl_id": rid}, uid, now)
+        return rid
+
+    def _computed_names(self, model: str, rid: int) -> None:
+        """Stored computed names Odoo keeps up to date: complete_name and parent_path of hierarchies."""
+        table = self.tables[model]
+        row = table.rows[rid]
+        parent = self._parent_field(model)
+        if "complete_name" in table.fields and "name" in row:
+            up = row.get(parent) if parent else False
+            if up and model in ("product.category", "stock.location"):
+                sep = " / " if model == "product.category" else "/"
+                row["complete_name"] = f"{self.value(model, up, 'complete_name')}{sep}{row['name']}"
+            elif up and model == "res.partner":
+                row["complete_name"] = f"{self.value(model, up, 'name')}, {row['name']}"
+            else:
+                row["complete_name"] = row["name"]
+        if "parent_path" in table.fields and parent:
+            up = row.get(parent)
+            prefix = self.value(model, up, "parent_path") if up else ""
+            row["parent_path"] = f"{prefix}{rid}/"
+
+    def _link_parents(
+        self, model: str, rid: int, old: dict[str, Any], new: dict[str, Any], stamp: str
+    ) -> None:
+        """Keep the parents' one2many lists right when a child's many2one changes."""
+        for field, parent_model, o2m in self.links.get(model, []):
+            before, after = old.get(field) or False, new.get(field) or False
+            if before == after or parent_model not in self.tables:
+                continue
+            parents = self.tables[parent_model]
+            if before and parents.exists(before):
+                prow = parents.materialize(before)
+                if rid in prow.get(o2m, []):
+                    prow[o2m] = [i for i in prow[o2m] if i != rid]
+            if after and parents.exists(after):
+                prow = parents.materialize(after)
+                current = list(prow.get(o2m) or [])
+                if rid not in current:
+                    prow[o2m] = [*current, rid]
+
+    def write(
+        self,
+        model: str,
+        ids: Any,
+        vals: dict[str, Any],
+        uid: int = 2,
+        context: dict[str, Any] | None = None,
+        now: str | None = None,
+    ) -> bool:
+        """Write `vals` on records; stamps write_date (`now` overrides the clock for tests)."""
+        with self.lock:
+            table = self.table(model)
+            self.check_access(uid, model, "write")
+            ids = [ids] if isinstance(ids, int) else list(ids)
+            if not isinstance(vals, dict):
+                raise OdooValueError(f"write() of {model} expects a dict of values, got {vals!r}", "write")
+            self.check_fields(model, vals)
+            missing = [rid for rid in ids if not table.exists(rid)]
+            if missing:
+                shown = ", ".join(str(i) for i in missing)
+                raise MissingError(
+                    f"Record does not exist or has been deleted.\n(Record: {model}({shown},), User: {uid})",
+                    "_check_access",
+                )
+            stamp = self._clock(now)
+            for rid in ids:
+                self._write_one(model, rid, vals, uid, stamp)
+            return True
+
+    def _write_one(self, model: str, rid: int, vals: dict[str, Any], uid: int, stamp: str) -> None:
+        table = self.tables[model]
+        row = table.materialize(rid)
+        old = dict(row)
+        related_vals = {}
+        for name, value in vals.items():
+            if name in MAGIC_FIELDS:
+                continue
+            spec = table.fields[name]
+            if spec.get("related") and not spec.get("store"):
+                related_vals[name] = value
+            else:
+                row[name] = self._convert(table, name, value, self.value(model, rid, name))
+        if "write_uid" in table.fields:
+            row["write_uid"] = uid
+        table.set_write_date(rid, stamp)
+        table.dirty.add(rid)
+        self._computed_names(model, rid)
+        self._index_drop(model, rid, old)
+        self._index_add(model, rid, row)
+        self._link_parents(model, rid, old, row, stamp)
+        if related_vals:
+            self._write_related(model, rid, related_vals, uid, stamp)
+        if model == "product.template":
+            variants = self.tables["product.product"]
+            for pid in row.get("product_variant_ids") or []:
+                if variants.exists(pid):
+                    variants.materialize(pid)
+                    variants.set_write_date(pid, stamp)
+                    variants.dirty.add(pid)
+
+    def _write_related(self, model: str, rid: int, vals: dict[str, Any], uid: int, stamp: str) -> None:
+        """Write related fields through to their record (product name -> template name)."""
+        table = self.tables[model]
+        by_target: dict[tuple[str, int], dict[str, Any]] = {}
+        for name, value in vals.items():
+            link, _, target_field = table.fields[name]["related"].partition(".")
+            target = self.raw_id(model, rid, link)
+            relation = table.fields[link].get("relation")
+            if not target or relation not in self.tables or "." in target_field:
+                continue
+            by_target.setdefault((relation, target), {})[target_field] = value
+        for (relation, target), target_vals in by_target.items():
+            self._write_one(relation, target, target_vals, uid, stamp)
+
+    def unlink(self, model: str, ids: Any, uid: int = 2, context: dict[str, Any] | None = None) -> bool:
+        with self.lock:
+            table = self.table(model)
+            self.check_access(uid, model, "unlink")
+            ids = [ids] if isinstance(ids, int) else list(ids)
+            for rid in ids:
+                if table.exists(rid):
+                    self._unlink_one(model, rid)
+            return True
+
+    def _unlink_one(self, model: str, rid: int) -> None:
+        table = self.tables[model]
+        row = table.materialize(rid)
+        self._index_drop(model, rid, row)
+        self._link_parents(model, rid, row, {}, "")
+        table.remove_row(rid)
+        if model == "product.template":
+            for pid in list(row.get("product_variant_ids") or []):
+                if self.tables["product.product"].exists(pid):
+                    self._unlink_one("product.product", pid)
+        elif model == "product.product":
+            tmpl = row.get("product_tmpl_id")
+            templates = self.tables["product.template"]
+            if (
+                tmpl
+                and templates.exists(tmpl)
+                and not self.value("product.template", tmpl, "product_variant_ids")
+            ):
+                self._unlink_one("product.template", tmpl)
+
+
+class OdooTypeErrorLike(OdooValueError):
+    """create() called with something that is not a dict or a list of dicts."""
+
+    def __init__(self, model: str) -> None:
+        super().__init__(f"create() of {model} expects a dict or a list of dicts", "create")
