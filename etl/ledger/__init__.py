@@ -3,6 +3,7 @@
 from etl.ledger.schema import SCHEMA_VERSION
 from etl.ledger.scrub import scrub
 from etl.ledger.store import (
+    Accepted,
     Binding,
     ClaimResult,
     DeadLetter,
@@ -14,6 +15,7 @@ from etl.ledger.store import (
 
 __all__ = [
     "SCHEMA_VERSION",
+    "Accepted",
     "Binding",
     "ClaimResult",
     "DeadLetter",

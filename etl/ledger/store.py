@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
@@ -13,7 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, and_, case, create_engine, event, func, select, text
+from sqlalchemy import Connection, Engine, and_, bindparam, case, create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
@@ -55,6 +55,27 @@ class ClaimResult(StrEnum):
     CLAIMED = "claimed"
     UNCHANGED = "unchanged"
     BUSY = "busy"
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A payload the platform accepted (for :meth:`Ledger.record_many`)."""
+
+    entity: str
+    key: str
+    payload_hash: str
+    odoo_model: str | None = None
+    odoo_id: int | None = None
+    remote_id: str | None = None
+    sku: str | None = None
+
+
+CHUNK = 500
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]
 
 
 @dataclass(frozen=True)
@@ -311,6 +332,182 @@ class Ledger:
                 conn.execute(s.claims.delete().where(where))
                 return ClaimResult.UNCHANGED
         return ClaimResult.CLAIMED
+
+    def hashes(self, platform: str, entity: str, keys: Iterable[str]) -> dict[str, str | None]:
+        """key -> hash of the last accepted payload, for the keys that have a binding (chunked reads)."""
+        wanted = list(dict.fromkeys(keys))
+        b = s.bindings.c
+        out: dict[str, str | None] = {}
+        with self.engine.connect() as conn:
+            for part in _chunks(wanted):
+                rows = conn.execute(
+                    select(b.key, b.payload_hash).where(
+                        and_(b.platform == platform, b.entity == entity, b.key.in_(part))
+                    )
+                )
+                out.update({row.key: row.payload_hash for row in rows})
+        return out
+
+    def claim_many(
+        self,
+        platform: str,
+        entity: str,
+        items: Mapping[str, str],
+        *,
+        run_id: int,
+        force: bool = False,
+        lease_seconds: float = 300,
+    ) -> dict[str, ClaimResult]:
+        """:meth:`claim` for a batch ``{key: payload_hash}`` in one transaction (same guarantees)."""
+        if not items:
+            return {}
+        c = s.claims.c
+        now = _now()
+        stale_before = now - timedelta(seconds=lease_seconds)
+        result: dict[str, ClaimResult] = {}
+        keys = list(items)
+        with self._tx() as conn:
+            held: dict[str, Any] = {}
+            for part in _chunks(keys):
+                for row in conn.execute(
+                    select(c.key, c.run_id, c.claimed_at).where(
+                        and_(c.platform == platform, c.entity == entity, c.key.in_(part))
+                    )
+                ):
+                    held[row.key] = row
+            free = [k for k in keys if k not in held]
+            rows = [
+                {"platform": platform, "entity": entity, "key": k, "run_id": run_id,
+                 "payload_hash": items[k], "claimed_at": now}
+                for k in free
+            ]  # fmt: skip
+            try:
+                with conn.begin_nested():
+                    if rows:
+                        conn.execute(s.claims.insert(), rows)
+                for k in free:
+                    result[k] = ClaimResult.CLAIMED
+            except IntegrityError:  # another pipeline claimed some of them just now: one by one
+                for one in rows:
+                    try:
+                        with conn.begin_nested():
+                            conn.execute(s.claims.insert().values(**one))
+                        result[str(one["key"])] = ClaimResult.CLAIMED
+                    except IntegrityError:
+                        result[str(one["key"])] = ClaimResult.BUSY
+            for k, h in held.items():
+                mine = h.run_id == run_id
+                if not mine and (_aware(h.claimed_at) or now) >= stale_before:
+                    result[k] = ClaimResult.BUSY
+                    continue
+                taken = conn.execute(
+                    s.claims.update()
+                    .where(
+                        and_(c.platform == platform, c.entity == entity, c.key == k,
+                             c.run_id == h.run_id, c.claimed_at == h.claimed_at)
+                    )
+                    .values(run_id=run_id, payload_hash=items[k], claimed_at=now)
+                ).rowcount  # fmt: skip
+                result[k] = ClaimResult.CLAIMED if taken == 1 else ClaimResult.BUSY
+            claimed = [k for k, r in result.items() if r is ClaimResult.CLAIMED]
+            if claimed and not force:
+                b = s.bindings.c
+                unchanged: list[str] = []
+                for part in _chunks(claimed):
+                    for row in conn.execute(
+                        select(b.key, b.payload_hash).where(
+                            and_(b.platform == platform, b.entity == entity, b.key.in_(part))
+                        )
+                    ):
+                        if row.payload_hash == items[row.key]:
+                            unchanged.append(row.key)
+                for part in _chunks(unchanged):
+                    conn.execute(
+                        s.claims.delete().where(
+                            and_(c.platform == platform, c.entity == entity, c.key.in_(part))
+                        )
+                    )
+                for k in unchanged:
+                    result[k] = ClaimResult.UNCHANGED
+        return {k: result[k] for k in keys}
+
+    def record_many(self, platform: str, accepted: Iterable[Accepted], run_id: int | None) -> None:
+        """:meth:`record_success` for a batch, in one transaction."""
+        items = list(accepted)
+        if not items:
+            return
+        now = _now()
+        b, c, d = s.bindings.c, s.claims.c, s.dead_letters.c
+        by_entity: dict[str, list[Accepted]] = {}
+        for item in items:
+            by_entity.setdefault(item.entity, []).append(item)
+        with self._tx() as conn:
+            for entity, group in by_entity.items():
+                keys = [a.key for a in group]
+                existing: set[str] = set()
+                for part in _chunks(keys):
+                    existing.update(
+                        r.key
+                        for r in conn.execute(
+                            select(b.key).where(
+                                and_(b.platform == platform, b.entity == entity, b.key.in_(part))
+                            )
+                        )
+                    )
+                inserts = [
+                    {"platform": platform, "entity": entity, "key": a.key, "odoo_model": a.odoo_model,
+                     "odoo_id": a.odoo_id, "remote_id": a.remote_id, "sku": a.sku,
+                     "payload_hash": a.payload_hash, "run_id": run_id, "synced_at": now}
+                    for a in group
+                    if a.key not in existing
+                ]  # fmt: skip
+                if inserts:
+                    conn.execute(s.bindings.insert(), inserts)
+                updates = [
+                    {"k": a.key, "h": a.payload_hash, "r": run_id, "t": now, "rid": a.remote_id,
+                     "om": a.odoo_model, "oid": a.odoo_id, "sku": a.sku}
+                    for a in group
+                    if a.key in existing
+                ]  # fmt: skip
+                if updates:
+                    conn.execute(
+                        s.bindings.update()
+                        .where(and_(b.platform == platform, b.entity == entity, b.key == bindparam("k")))
+                        .values(
+                            payload_hash=bindparam("h"),
+                            run_id=bindparam("r"),
+                            synced_at=bindparam("t"),
+                            remote_id=func.coalesce(bindparam("rid"), b.remote_id),
+                            odoo_model=func.coalesce(bindparam("om"), b.odoo_model),
+                            odoo_id=func.coalesce(bindparam("oid"), b.odoo_id),
+                            sku=func.coalesce(bindparam("sku"), b.sku),
+                        ),
+                        updates,
+                    )
+                for part in _chunks(keys):
+                    conn.execute(
+                        s.claims.delete().where(
+                            and_(c.platform == platform, c.entity == entity, c.key.in_(part))
+                        )
+                    )
+                    conn.execute(
+                        s.dead_letters.update()
+                        .where(
+                            and_(d.platform == platform, d.entity == entity, d.key.in_(part),
+                                 d.resolved_at.is_(None))
+                        )
+                        .values(resolved_at=now, last_tried_at=now)
+                    )  # fmt: skip
+
+    def release_many(self, platform: str, entity: str, keys: Iterable[str], *, run_id: int) -> None:
+        c = s.claims.c
+        with self._tx() as conn:
+            for part in _chunks(list(keys)):
+                conn.execute(
+                    s.claims.delete().where(
+                        and_(c.platform == platform, c.entity == entity, c.key.in_(part), c.run_id == run_id)
+                    )
+                )
 
     def release(self, platform: str, entity: str, key: str, *, run_id: int) -> None:
         c = s.claims.c

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mssql
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from etl.ledger import ClaimResult, Ledger, payload_hash, scrub
+from etl.ledger import Accepted, ClaimResult, Ledger, payload_hash, scrub
 from etl.ledger import schema as s
 
 HERE = Path(__file__).resolve().parent
@@ -161,12 +161,12 @@ def test_scrub() -> None:
     assert scrub("Bearer abc.def") == "Bearer ***"
 
 
-def _race(url: str, tmp_path: Path, keys: int = 150) -> tuple[list[str], list[str]]:
+def _race(url: str, tmp_path: Path, mode: str, keys: int = 150) -> tuple[list[str], list[str]]:
     log = tmp_path / "sent.log"
     go = time.time() + 1.5
     procs = [
         subprocess.Popen(
-            [sys.executable, str(HERE / "ledger_writer.py"), url, str(log), str(keys), str(go)],
+            [sys.executable, str(HERE / "ledger_writer.py"), url, str(log), str(keys), str(go), mode],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -182,9 +182,10 @@ def _race(url: str, tmp_path: Path, keys: int = 150) -> tuple[list[str], list[st
 
 
 @pytest.mark.timeout(180)
-def test_two_processes_never_send_a_record_twice(ledger_url: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["one", "batch"])
+def test_two_processes_never_send_a_record_twice(ledger_url: str, tmp_path: Path, mode: str) -> None:
     Ledger(ledger_url).close()
-    lines, outs = _race(ledger_url, tmp_path)
+    lines, outs = _race(ledger_url, tmp_path, mode)
     sent_per_key = Counter(line.split()[0] for line in lines)
     assert len(sent_per_key) == 150, "every key sent"
     assert max(sent_per_key.values()) == 1, [k for k, n in sent_per_key.items() if n > 1]
@@ -226,3 +227,36 @@ def test_sql_server_ddl_and_statements_compile() -> None:
     # the v2 ALTER the migration issues
     coltype = s.events.c.url.type.compile(dialect=dialect)
     assert coltype in ("VARCHAR(1024)", "NVARCHAR(1024)")
+
+
+def test_batched_claims_hashes_and_record_many(ledger_url: str) -> None:
+    ledger = Ledger(ledger_url)
+    run = ledger.start_run("products", "testshop")
+    items = {f"K{i}": payload_hash({"i": i}) for i in range(1200)}  # more than one 500-key chunk
+    assert set(ledger.claim_many("testshop", "product", items, run_id=run).values()) == {ClaimResult.CLAIMED}
+    other = ledger.start_run("products", "testshop")
+    busy = ledger.claim_many("testshop", "product", {"K1": items["K1"], "NEW": "h"}, run_id=other)
+    assert busy == {"K1": ClaimResult.BUSY, "NEW": ClaimResult.CLAIMED}
+    ledger.record_many(
+        "testshop",
+        [Accepted("product", k, h, odoo_model="product.product", odoo_id=i, remote_id=f"r{i}", sku=k)
+         for i, (k, h) in enumerate(items.items())],
+        run,
+    )  # fmt: skip
+    hashes = ledger.hashes("testshop", "product", [*items, "NONE"])
+    assert len(hashes) == 1200 and hashes["K5"] == items["K5"] and "NONE" not in hashes
+    changed = {**items, "K3": "new-hash"}
+    again = ledger.claim_many("testshop", "product", changed, run_id=other)
+    assert again["K3"] is ClaimResult.CLAIMED and again["K4"] is ClaimResult.UNCHANGED
+    assert sum(r is ClaimResult.UNCHANGED for r in again.values()) == 1199
+    forced = ledger.claim_many("testshop", "product", {"K4": items["K4"]}, run_id=other, force=True)
+    assert forced == {"K4": ClaimResult.CLAIMED}
+    ledger.add_dead_letter(run_id=run, platform="testshop", entity="product", key="K3", record={}, reason="x")
+    ledger.record_many(
+        "testshop", [Accepted("product", "K3", "new-hash")], other
+    )  # keeps remote id, resolves
+    b = ledger.get_binding("testshop", "product", "K3")
+    assert b is not None and (b.remote_id, b.payload_hash, b.odoo_id) == ("r3", "new-hash", 3)
+    assert ledger.dead_letters() == []
+    ledger.release_many("testshop", "product", ["K4"], run_id=other)
+    assert ledger.claim("testshop", "product", "K4", "zz", run_id=run) is ClaimResult.CLAIMED
