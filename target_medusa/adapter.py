@@ -1,0 +1,180 @@
+"""The calls of seed 002 the target makes, each answering per item: accepted, or failed with Medusa's code."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from target_medusa.client import MedusaClient, MedusaError
+
+LOG = logging.getLogger("target_medusa.adapter")
+EVENT_FLAGS = {
+    "order.confirmed": "odoo_confirmed",
+    "order.shipped": "odoo_shipped",
+    "order.delivered": "odoo_delivered",
+    "order.cancelled": "odoo_cancelled",
+    "order.invoiced": "odoo_invoiced",
+    "order.paid": "odoo_paid",
+}
+
+
+@dataclass
+class Outcome:
+    """What happened to one item."""
+
+    ok: bool
+    remote_id: str | None = None
+    status: int | None = None
+    code: str | None = None
+    message: str | None = None
+    field: str | None = None
+    note: str | None = None
+
+    @classmethod
+    def failed(cls, exc: MedusaError) -> Outcome:
+        return cls(False, status=exc.status, code=exc.code, message=exc.message, field=exc.field)
+
+    @property
+    def reason(self) -> str:
+        where = f" (field {self.field})" if self.field else ""
+        return f"{self.code}{where}: {self.message}"
+
+
+class MedusaAdapter:
+    """Products, stock, deletes and order events against one Medusa backend."""
+
+    def __init__(self, client: MedusaClient) -> None:
+        self.client = client
+
+    # ---------------------------------------------------------------- products
+    def send_products(self, payloads: list[dict[str, Any]]) -> list[Outcome]:
+        """`POST /odoo/products/bulk`; a failed item is retried alone through `POST /odoo/products`."""
+        try:
+            answer = self.client.request("POST", "/odoo/products/bulk", json={"products": payloads})
+        except MedusaError as exc:
+            if exc.retryable:
+                return [Outcome.failed(exc) for _ in payloads]
+            LOG.warning(
+                "bulk product call refused (%s); sending the %d items one by one", exc.code, len(payloads)
+            )
+            return [self.send_product(p) for p in payloads]
+        errors = (answer.get("results") or {}).get("errors") or []
+        failed = {int(e["index"]) for e in errors if isinstance(e, dict) and isinstance(e.get("index"), int)}
+        if errors and not failed:  # errors without indexes: match them by SKU
+            bad = {e.get("sku") for e in errors if isinstance(e, dict)}
+            failed = {i for i, p in enumerate(payloads) if p.get("sku") in bad}
+        return [self.send_product(p) if i in failed else Outcome(True) for i, p in enumerate(payloads)]
+
+    def send_product(self, payload: dict[str, Any]) -> Outcome:
+        try:
+            answer = self.client.request("POST", "/odoo/products", json=payload)
+        except MedusaError as exc:
+            return Outcome.failed(exc)
+        product = answer.get("product") or {}
+        return Outcome(True, remote_id=product.get("id"))
+
+    def delete_product(self, sku: str) -> Outcome:
+        """`DELETE /odoo/products/{sku}`; SKU_NOT_FOUND means already gone, which is what we want."""
+        try:
+            self.client.request("DELETE", f"/odoo/products/{quote(sku, safe='')}")
+        except MedusaError as exc:
+            if exc.code == "SKU_NOT_FOUND" or exc.status == 404:
+                return Outcome(True, note="already absent")
+            return Outcome.failed(exc)
+        return Outcome(True)
+
+    # ---------------------------------------------------------------- stock
+    def send_stock(self, items: list[dict[str, Any]]) -> list[Outcome]:
+        """`POST /odoo/inventory/bulk-update`; failed items go again through `POST /odoo/inventory/update`."""
+        try:
+            answer = self.client.request("POST", "/odoo/inventory/bulk-update", json={"items": items})
+        except MedusaError as exc:
+            if exc.retryable:
+                return [Outcome.failed(exc) for _ in items]
+            return [self.send_stock_item(i) for i in items]
+        errors = (answer.get("results") or {}).get("errors") or []
+        failed = {int(e["index"]) for e in errors if isinstance(e, dict) and isinstance(e.get("index"), int)}
+        if errors and not failed:
+            bad = {e.get("sku") for e in errors if isinstance(e, dict)}
+            failed = {i for i, item in enumerate(items) if item.get("sku") in bad}
+        return [self.send_stock_item(item) if i in failed else Outcome(True) for i, item in enumerate(items)]
+
+    def send_stock_item(self, item: dict[str, Any]) -> Outcome:
+        try:
+            self.client.request("POST", "/odoo/inventory/update", json=item)
+        except MedusaError as exc:
+            return Outcome.failed(exc)
+        return Outcome(True)
+
+    def fetch_stock(self, skus: list[str] | None = None) -> dict[str, int]:
+        """SKU -> stocked quantity from `GET /odoo/inventory` (all pages, or one call per SKU)."""
+        out: dict[str, int] = {}
+        if skus is not None and len(skus) <= 50:
+            for sku in skus:
+                rows = (
+                    self.client.request("GET", "/odoo/inventory", params={"sku": sku}).get("inventory") or []
+                )
+                out.update(
+                    {r["sku"]: int(r.get("stocked_quantity") or 0) for r in rows if r.get("sku") == sku}
+                )
+            return out
+        offset = 0
+        while True:
+            page = self.client.request("GET", "/odoo/inventory", params={"limit": 1000, "offset": offset})
+            rows = page.get("inventory") or []
+            out.update({r["sku"]: int(r.get("stocked_quantity") or 0) for r in rows if r.get("sku")})
+            offset += len(rows)
+            if not rows or offset >= int(page.get("total") or 0):
+                break
+        if skus is not None:
+            wanted = set(skus)
+            out = {k: q for k, q in out.items() if k in wanted}
+        return out
+
+    # ---------------------------------------------------------------- orders
+    def order_display_ids(self) -> dict[int, str]:
+        """display_id -> Medusa order id, from `GET /odoo/orders` (all pages)."""
+        out: dict[int, str] = {}
+        offset = 0
+        while True:
+            page = self.client.request("GET", "/odoo/orders", params={"limit": 1000, "offset": offset})
+            rows = page.get("orders") or []
+            out.update({int(o["display_id"]): str(o["id"]) for o in rows if o.get("display_id") is not None})
+            offset += len(rows)
+            if not rows or offset >= int(page.get("total") or 0):
+                return out
+
+    def already_applied(self, order_id: str, event_type: str) -> bool | None:
+        """Whether Medusa's order already carries this event's flag (None: cannot tell)."""
+        try:
+            order = self.client.request("GET", f"/odoo/orders/{quote(order_id, safe='')}").get("order") or {}
+        except MedusaError as exc:
+            if exc.status == 404:
+                raise
+            return None
+        metadata = order.get("metadata")
+        if not isinstance(metadata, dict):
+            return None
+        return bool(metadata.get(EVENT_FLAGS[event_type]))
+
+    def send_order_event(self, payload: dict[str, Any], attempts: int = 6) -> Outcome:
+        """`POST /odoo/webhooks/order-status` at most once: before each try, ask Medusa whether an earlier
+        try (answer lost, or a run killed after sending) already went through."""
+        order_id = payload["order"]["medusa_order_id"]
+        last: MedusaError | None = None
+        for attempt in range(attempts):
+            try:
+                if self.already_applied(order_id, payload["event_type"]):
+                    return Outcome(True, remote_id=order_id, note="already applied")
+                self.client.request("POST", "/odoo/webhooks/order-status", json=payload, retry=False)
+                return Outcome(True, remote_id=order_id)
+            except MedusaError as exc:
+                if not exc.retryable:
+                    return Outcome.failed(exc)
+                last = exc
+                time.sleep(min(2.0, 0.1 * 2**attempt))
+        assert last is not None
+        return Outcome.failed(last)

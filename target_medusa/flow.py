@@ -1,0 +1,420 @@
+"""One run of Odoo records into Medusa: map, validate, skip unchanged, send in bulk, record in the ledger.
+
+Per batch: build + validate every payload (an invalid one becomes a dead letter with its reason), read the
+ledger's last hashes in one query, send only what changed (bulk calls, `concurrency` at once), then record
+accepted payloads and events in one transaction each. A crash between sending and recording only means
+the next run sends those items again: every call is an upsert by SKU, an absolute quantity, or an order
+event checked against Medusa before it is sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from etl.ledger import Ledger, payload_hash
+from etl.mapping import Mapping as EtlMapping
+from etl.mapping import MappingError, load_mapping
+from etl.validation import PayloadValidator
+from target_medusa.adapter import MedusaAdapter, Outcome
+from target_medusa.bindings import Accepted, Bindings
+from target_medusa.client import MedusaClient
+from target_medusa.mapping import DEFAULT_MAPPING
+from target_medusa.orders import LINK_ENTITY, OrderEvents, sort_events
+
+LOG = logging.getLogger("target_medusa")
+PLATFORM = "medusa"
+DELETED = "deleted"
+ORDER_STREAMS = ("sale_order", "stock_picking", "account_move")
+
+
+class DeadLettersFound(RuntimeError):
+    """Raised at the end of a run with dead letters when `fail_on_dead_letters` is set."""
+
+
+@dataclass
+class Item:
+    entity: str
+    key: str
+    payload: dict[str, Any]
+    record: Mapping[str, Any]
+    stream: str
+    hash: str
+    odoo_id: int | None = None
+
+
+@dataclass
+class Summary:
+    run_id: int
+    sent: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    filtered: int = 0
+    deleted: int = 0
+    duration_s: float = 0.0
+    by_entity: dict[str, int] = field(default_factory=dict)
+
+
+def stream_name(stream: str) -> str:
+    return stream.replace(".", "_").replace("-", "_")
+
+
+class MedusaFlow:
+    """Buffers records per entity and sends them when `flush()` is called (the sink's drain)."""
+
+    def __init__(
+        self, config: Mapping[str, Any], *, client: MedusaClient | None = None, ledger: Ledger | None = None
+    ) -> None:
+        self.config = dict(config)
+        self.started = time.monotonic()
+        self.mapping: EtlMapping = load_mapping(
+            config.get("mapping_file"), DEFAULT_MAPPING, lookups=config.get("lookups") or None
+        )
+        self.validator = PayloadValidator(PLATFORM)
+        self.ledger = ledger or Ledger(config.get("ledger_url") or None)
+        self.bindings = Bindings(self.ledger, PLATFORM)
+        self.client = client or MedusaClient(
+            str(config["api_url"]),
+            str(config["api_key"]),
+            timeout=float(config.get("request_timeout", 30)),
+            max_retries=int(config.get("max_retries", 6)),
+            pool_size=int(config.get("concurrency", 4)) + 2,
+        )
+        self.adapter = MedusaAdapter(self.client)
+        self.batch_size = int(config.get("batch_size", 500))
+        self.concurrency = int(config.get("concurrency", 4))
+        self.run_id = self.ledger.start_run(str(config.get("flow_name") or "odoo-to-medusa"), PLATFORM)
+        self.summary = Summary(self.run_id)
+        self.products: list[tuple[str, Mapping[str, Any]]] = []
+        self.deletes: dict[str, Mapping[str, Any]] = {}
+        self.stock: dict[str, dict[str, Any]] = {}
+        self.events: list[dict[str, Any]] = []
+        self.sku_owner: dict[str, int] = {}
+        self._display_ids: dict[int, str] | None = None
+        self.orders = OrderEvents(
+            self.ledger,
+            PLATFORM,
+            self._resolve_display_id,
+            cancel_reason=str(config.get("order_cancel_reason") or "Cancelled in Odoo"),
+        )
+        self._warned: set[str] = set()
+
+    # ---------------------------------------------------------------- intake
+    def add(self, stream: str, record: Mapping[str, Any]) -> None:
+        name = stream_name(stream)
+        if self.mapping.entities_for_stream(name) and name not in ("product_product", "stock_levels"):
+            for spec in self.mapping.entities_for_stream(name):  # streams a user mapping adds
+                if spec.name == "product":
+                    self._product(name, record)
+                elif spec.name == "inventory":
+                    self._stock(record)
+            return
+        if name == "product_product":
+            self._product(name, record)
+        elif name == "stock_levels":
+            self._stock(record)
+        elif name in ORDER_STREAMS:
+            self.events += self.orders.add(name, record)
+        elif name not in self._warned:
+            self._warned.add(name)
+            LOG.info("stream %s is not used by the Medusa mapping; its records are ignored", name)
+        if len(self.products) >= self.batch_size * self.concurrency:
+            self._flush_products()
+
+    def _product(self, stream: str, record: Mapping[str, Any]) -> None:
+        if record.get("active") is False or record.get("_sdc_deleted_at"):
+            sku = record.get("default_code")
+            if self.config.get("on_archive", "leave") == "delete" and sku:
+                self.deletes[str(sku)] = record
+            else:
+                self.summary.filtered += 1
+            return
+        if not self.mapping.accepts("product", record):
+            self.summary.filtered += 1
+            return
+        self.products.append((stream, record))
+
+    def _stock(self, record: Mapping[str, Any]) -> None:
+        sku = record.get("default_code")
+        if not sku:
+            self.summary.filtered += 1
+            return
+        wanted = self.config.get("warehouses") or []
+        code = record.get("warehouse_code") or record.get("warehouse_id")
+        if isinstance(code, Mapping):
+            code = code.get("name")
+        if wanted and str(code) not in wanted:
+            return
+        field_name = str(self.config.get("quantity_field") or "qty_available")
+        row = self.stock.setdefault(
+            str(sku), {"default_code": str(sku), "product_id": record.get("product_id"), "by_warehouse": {}}
+        )
+        row["by_warehouse"][str(code)] = float(record.get(field_name) or 0)
+
+    def _resolve_display_id(self, display_id: int) -> str | None:
+        if self._display_ids is None:
+            self._display_ids = self.adapter.order_display_ids()
+        return self._display_ids.get(display_id)
+
+    # ---------------------------------------------------------------- sending
+    def flush(self, *, final: bool = False) -> None:
+        """Send everything buffered: products first (stock needs them), then deletes, stock, order events."""
+        self._flush_products()
+        self._flush_deletes()
+        self._flush_stock()
+        self.events += self.orders.retry_waiting(final=final)
+        self._flush_events()
+
+    def _prepare(self, entity: str, records: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Item]:
+        """Payloads that changed since the last accepted one; invalid ones become dead letters."""
+        built: dict[str, Item] = {}
+        validator = self.validator.validator(entity)
+        for stream, record in records:
+            odoo_id = self.mapping.odoo_id(entity, record)
+            try:
+                key = self.mapping.key_of(entity, record)
+                payload = self.mapping.build(entity, record, self.config, key=key)
+            except MappingError as exc:
+                self._dead(
+                    entity, getattr(exc, "key", None) or f"{stream} id {odoo_id}", record, stream, str(exc)
+                )
+                continue
+            if not validator.is_valid(payload):
+                issues = "; ".join(str(i) for i in self.validator.issues(entity, payload))
+                self._dead(entity, key, record, stream, f"VALIDATION_ERROR (before sending): {issues}")
+                continue
+            if entity == "product" and odoo_id is not None:
+                owner = self.sku_owner.setdefault(key, odoo_id)
+                if owner != odoo_id:
+                    self._dead(
+                        entity,
+                        key,
+                        record,
+                        stream,
+                        f"DUPLICATE_SKU (before sending): SKU {key} is also the default_code of Odoo "
+                        f"product {owner}; give each product its own internal reference",
+                    )
+                    continue
+            built[key] = Item(entity, key, payload, record, stream, payload_hash(payload), odoo_id)
+        known = self.bindings.hashes(entity, built)
+        changed = [item for key, item in built.items() if known.get(key) != item.hash]
+        unchanged = len(built) - len(changed)
+        self.summary.unchanged += unchanged
+        if unchanged:
+            self.ledger.record_event(
+                run_id=self.run_id,
+                platform=PLATFORM,
+                entity=entity,
+                key=None,
+                outcome="unchanged",
+                error_message=f"{unchanged} unchanged, not sent",
+            )
+        return changed
+
+    def _send(
+        self, items: list[Item], call: Callable[[list[dict[str, Any]]], list[Outcome]], method: str, path: str
+    ) -> None:
+        chunks = [items[i : i + self.batch_size] for i in range(0, len(items), self.batch_size)]
+        if not chunks:
+            return
+        if len(chunks) == 1 or self.concurrency == 1:
+            results = [call([i.payload for i in chunk]) for chunk in chunks]
+        else:
+            with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+                results = list(pool.map(lambda c: call([i.payload for i in c]), chunks))
+        self._record(
+            [
+                (item, out)
+                for chunk, outs in zip(chunks, results, strict=True)
+                for item, out in zip(chunk, outs, strict=True)
+            ],
+            method,
+            path,
+        )
+
+    def _record(self, done: list[tuple[Item, Outcome]], method: str, path: str) -> None:
+        accepted: list[Accepted] = []
+        events: list[dict[str, Any]] = []
+        for item, out in done:
+            if out.ok:
+                accepted.append(
+                    Accepted(
+                        item.entity,
+                        item.key,
+                        item.hash,
+                        self.mapping.entity(item.entity).model,
+                        item.odoo_id,
+                        out.remote_id,
+                        item.key if item.entity != "order_status" else None,
+                    )
+                )
+                events.append(
+                    {
+                        "run_id": self.run_id,
+                        "platform": PLATFORM,
+                        "entity": item.entity,
+                        "key": item.key,
+                        "outcome": "sent",
+                        "http_status": 200,
+                        "method": method,
+                        "url": path,
+                        "error_message": out.note,
+                    }
+                )
+                self.summary.sent += 1
+                self.summary.by_entity[item.entity] = self.summary.by_entity.get(item.entity, 0) + 1
+            else:
+                events.append(
+                    {
+                        "run_id": self.run_id,
+                        "platform": PLATFORM,
+                        "entity": item.entity,
+                        "key": item.key,
+                        "outcome": "failed",
+                        "http_status": out.status,
+                        "error_code": out.code,
+                        "error_message": out.message,
+                        "method": method,
+                        "url": path,
+                        "request_body": item.payload,
+                    }
+                )
+                self._dead(item.entity, item.key, item.record, item.stream, out.reason, logged=True)
+        self.bindings.record(accepted, self.run_id)
+        self.ledger.record_events(events)
+
+    def _dead(
+        self,
+        entity: str,
+        key: str,
+        record: Mapping[str, Any],
+        stream: str,
+        reason: str,
+        *,
+        logged: bool = False,
+    ) -> None:
+        self.summary.failed += 1
+        LOG.warning("dead letter: %s %s: %s", entity, key, reason)
+        self.ledger.add_dead_letter(
+            run_id=self.run_id,
+            platform=PLATFORM,
+            entity=entity,
+            key=key,
+            record=dict(record),
+            reason=reason,
+            stream=stream,
+        )
+        if not logged:
+            self.ledger.record_event(
+                run_id=self.run_id,
+                platform=PLATFORM,
+                entity=entity,
+                key=key,
+                outcome="dead_letter",
+                error_message=reason,
+            )
+
+    def _flush_products(self) -> None:
+        if not self.products:
+            return
+        records, self.products = self.products, []
+        items = self._prepare("product", records)
+        self._send(items, self.adapter.send_products, "POST", "/odoo/products/bulk")
+
+    def _flush_deletes(self) -> None:
+        if not self.deletes:
+            return
+        pending, self.deletes = self.deletes, {}
+        known = self.bindings.hashes("product", pending)
+        items = [
+            Item(
+                "product",
+                sku,
+                {"sku": sku},
+                rec,
+                "product_product",
+                DELETED,
+                self.mapping.odoo_id("product", rec),
+            )
+            for sku, rec in pending.items()
+            if known.get(sku) != DELETED
+        ]
+        self.summary.unchanged += len(pending) - len(items)
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            outs = list(pool.map(lambda item: self.adapter.delete_product(item.key), items))
+        self.summary.deleted += sum(o.ok for o in outs)
+        self._record(list(zip(items, outs, strict=True)), "DELETE", "/odoo/products/{sku}")
+
+    def _flush_stock(self) -> None:
+        if not self.stock:
+            return
+        rows, self.stock = self.stock, {}
+        records = [
+            (
+                "stock_levels",
+                {
+                    "default_code": sku,
+                    "product_id": row["product_id"],
+                    "quantity": sum(row["by_warehouse"].values()),
+                    "warehouses": row["by_warehouse"],
+                },
+            )
+            for sku, row in rows.items()
+        ]
+        items = self._prepare("inventory", records)
+        self._send(items, self.adapter.send_stock, "POST", "/odoo/inventory/bulk-update")
+
+    def _flush_events(self) -> None:
+        links = self.orders.new_links()
+        self.bindings.record(
+            [
+                Accepted(
+                    LINK_ENTITY, key, link.medusa_id, "sale.order", link.odoo_id, link.medusa_id, link.name
+                )
+                for link in links
+                for key in (f"id:{link.odoo_id}", f"name:{link.name}")
+            ],
+            self.run_id,
+        )
+        if not self.events:
+            return
+        events, self.events = sort_events(self.events), []
+        # once per transition: a transition already accepted is never sent again, whatever it carries now
+        known = self.bindings.hashes("order_status", [e["event_key"] for e in events])
+        fresh = [e for e in events if e["event_key"] not in known]
+        self.summary.unchanged += len(events) - len(fresh)
+        items = self._prepare("order_status", [("_medusa_order_events", e) for e in fresh])
+        outs = [self.adapter.send_order_event(item.payload) for item in items]
+        self._record(list(zip(items, outs, strict=True)), "POST", "/odoo/webhooks/order-status")
+
+    # ---------------------------------------------------------------- end
+    def finish(self) -> Summary:
+        """Send the rest, close the run in the ledger; raise DeadLettersFound when configured."""
+        self.flush(final=True)
+        self.summary.duration_s = time.monotonic() - self.started
+        s = self.summary
+        status = "failed" if s.failed and self.config.get("fail_on_dead_letters") else "done"
+        self.ledger.finish_run(
+            self.run_id, sent=s.sent, unchanged=s.unchanged, failed=s.failed, status=status
+        )
+        self.client.close()
+        LOG.info(
+            "run %d: sent %d, unchanged %d, dead letters %d, filtered %d, deleted %d in %.1fs",
+            s.run_id,
+            s.sent,
+            s.unchanged,
+            s.failed,
+            s.filtered,
+            s.deleted,
+            s.duration_s,
+        )
+        if s.failed and self.config.get("fail_on_dead_letters"):
+            raise DeadLettersFound(
+                f"{s.failed} record(s) went to the dead letters in run {s.run_id} "
+                "(see `odoo-hub history` / the ledger); fail_on_dead_letters is set"
+            )
+        return s
