@@ -272,6 +272,7 @@ class TapOdoo(Tap):
     name = "tap-odoo"
     config_jsonschema = CONFIG
     message_writer_class = BufferedSingerWriter
+    dynamic_catalog = True  # discovery asks the server, so --discover validates the config first
 
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         errors = super()._validate_config(raise_errors=False) + config_errors(self.config)

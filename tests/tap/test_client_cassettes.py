@@ -99,7 +99,13 @@ def test_xmlrpc_check_fields_get_and_paging() -> None:
         rows: list[dict[str, t.Any]] = []
         for offset in (0, 40):
             rows += client.search_read(
-                "product.product", [], PRODUCT_FIELDS, offset=offset, limit=40, order="id asc", context=context
+                "product.product",
+                [],
+                PRODUCT_FIELDS,
+                offset=offset,
+                limit=40,
+                order="id asc",
+                context=context,
             )
         assert len(rows) == 72
         assert len({row["id"] for row in rows}) == 72
@@ -118,8 +124,12 @@ def test_xmlrpc_check_fields_get_and_paging() -> None:
         keys = [(row["write_date"], row["id"]) for row in by_date]
         assert keys == sorted(keys)
 
-        levels = client.read("product.product", [1, 2, 3], ["qty_available", "virtual_available", "free_qty"],
-                             context={"warehouse": 1})
+        levels = client.read(
+            "product.product",
+            [1, 2, 3],
+            ["qty_available", "virtual_available", "free_qty"],
+            context={"warehouse": 1},
+        )
         assert [row["id"] for row in levels] == [1, 2, 3]
 
 

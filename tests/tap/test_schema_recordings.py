@@ -57,7 +57,10 @@ def test_type_mapping_and_labels() -> None:
     fields_get, _ = _load("product.product")
     schema = stream_schema(fields_get, default_fields(fields_get))
     props = schema["properties"]
-    assert props["categ_id"]["type"] == ["object", "null"]  # related non-stored many2one is in the default set
+    assert props["categ_id"]["type"] == [
+        "object",
+        "null",
+    ]  # related non-stored many2one is in the default set
     assert props["categ_id"]["description"] == "Product Category"
     assert props["write_date"]["format"] == "date-time"
     assert props["active"]["type"] == ["boolean"]
