@@ -72,7 +72,7 @@ PRODUCT_FIELDS = [
 ]
 
 
-def _client(protocol: str, password: str = "admin") -> OdooClient:
+def _client(protocol: str, password: str = "admin") -> OdooClient:  # noqa: S107
     return OdooClient(
         url=URL, database="demo17", username="admin", password=password, protocol=protocol, max_tries=1
     )
