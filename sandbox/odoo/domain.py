@@ -216,6 +216,9 @@ def _compile_test(store: Store, field: dict[str, Any], op: str, value: Any) -> C
             return set(v or [])
         return {v} if not _is_empty(v, ftype) else set()
 
+    if op in ("=", "!=") and ftype == "boolean":
+        want = bool(value)
+        return (lambda v: bool(v) == want) if op == "=" else (lambda v: bool(v) != want)
     if op in ("=", "!="):
         if value is False or value is None or value == []:
             want_empty = op == "="
@@ -227,9 +230,6 @@ def _compile_test(store: Store, field: dict[str, Any], op: str, value: Any) -> C
                 if op == "="
                 else (lambda v: not (set(v or []) & target))
             )
-        if ftype == "boolean":
-            want = bool(value)
-            return (lambda v: bool(v) == want) if op == "=" else (lambda v: bool(v) != want)
         if op == "=":
             return lambda v: v == value and not _is_empty(v, ftype)
         return lambda v: _is_empty(v, ftype) or v != value

@@ -1,8 +1,9 @@
 """The sandbox answers the recorded calls like the real Odoo 17 server did.
 
 Replays the request side of both vcrpy cassettes and every request of faults.json against the sandbox and
-compares with what the real server answered: exact values where the data is the recorded data, exact fault codes
-and messages (the last line of a traceback fault), the exact JSON-RPC error envelope except the traceback text.
+compares with what the real server answered: exact values where the data is the recorded data, exact fault
+codes and messages (the last line of a traceback fault), the exact JSON-RPC error envelope except the
+traceback text.
 """
 
 from __future__ import annotations
