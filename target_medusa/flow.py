@@ -161,13 +161,22 @@ class MedusaFlow:
         return self._display_ids.get(display_id)
 
     # ---------------------------------------------------------------- sending
+    finished_flush = False
+
     def flush(self, *, final: bool = False) -> None:
-        """Send everything buffered: products first (stock needs them), then deletes, stock, order events."""
+        """Send what is buffered: products first (stock needs them), deletes, order events; stock only at the
+        end (`final`), once every warehouse row of a SKU has been summed."""
         self._flush_products()
         self._flush_deletes()
-        self._flush_stock()
+        if final:
+            self._flush_stock()
+            self.finished_flush = True
         self.events += self.orders.retry_waiting(final=final)
         self._flush_events()
+
+    def has_deferred(self) -> bool:
+        """Records read but not yet sent (STATE must not be emitted past them)."""
+        return bool(self.products or self.deletes or self.stock or self.events or self.orders.waiting)
 
     def _prepare(self, entity: str, records: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Item]:
         """Payloads that changed since the last accepted one; invalid ones become dead letters."""
@@ -192,7 +201,7 @@ class MedusaFlow:
                 if owner != odoo_id:
                     self._dead(
                         entity,
-                        key,
+                        f"{key} (odoo id {odoo_id})",
                         record,
                         stream,
                         f"DUPLICATE_SKU (before sending): SKU {key} is also the default_code of Odoo "
@@ -394,7 +403,8 @@ class MedusaFlow:
     # ---------------------------------------------------------------- end
     def finish(self) -> Summary:
         """Send the rest, close the run in the ledger; raise DeadLettersFound when configured."""
-        self.flush(final=True)
+        if not self.finished_flush:
+            self.flush(final=True)
         self.summary.duration_s = time.monotonic() - self.started
         s = self.summary
         status = "failed" if s.failed and self.config.get("fail_on_dead_letters") else "done"

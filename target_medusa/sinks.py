@@ -43,3 +43,8 @@ class MedusaSink(BatchSink):
 
     def process_batch(self, context: dict) -> None:
         self.flow_target.flow.flush()
+
+    def clean_up(self) -> None:
+        """End of input: send what waited for all rows (stock sums, orders) before the final STATE."""
+        self.flow_target.flow.flush(final=True)
+        super().clean_up()

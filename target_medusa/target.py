@@ -136,6 +136,13 @@ class TargetMedusa(Target):
     def flow(self) -> MedusaFlow:
         return MedusaFlow(self.config)
 
+    def _write_state_message(self, state: dict) -> None:
+        """Hold STATE back while records read before it are still waiting to be sent."""
+        if "flow" in self.__dict__ and self.flow.has_deferred():
+            self.logger.debug("STATE held back: records before it are not sent yet")
+            return
+        super()._write_state_message(state)
+
     def process_endofpipe(self) -> None:
         super().process_endofpipe()
         try:
