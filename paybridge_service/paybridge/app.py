@@ -69,7 +69,8 @@ def _start_fields(body: Any, header_key: str | None, default_terminal: str) -> d
     if isinstance(amount, bool) or not isinstance(amount, int) or not 1 <= amount <= MAX_AMOUNT_MINOR:
         raise BadField(
             "amount_minor",
-            f"amount_minor must be a whole number of minor units (fils, halalas, cents) from 1 to {MAX_AMOUNT_MINOR}",
+            f"amount_minor must be a whole number of minor units (fils, halalas, cents) "
+            f"from 1 to {MAX_AMOUNT_MINOR}",
         )
     currency = body.get("currency")
     if not isinstance(currency, str) or not CURRENCY.match(currency):
@@ -108,7 +109,8 @@ def create_app(settings: Settings, terminal: Terminal | None = None) -> Starlett
     state: dict[str, Any] = {}
 
     def service() -> PaymentService:
-        return state["service"]  # type: ignore[no-any-return]
+        service: PaymentService = state["service"]
+        return service
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -157,7 +159,9 @@ def create_app(settings: Settings, terminal: Terminal | None = None) -> Starlett
                 f"({exc.payment.status}); finish or cancel it first", payment=exc.payment.public(),
             )  # fmt: skip
         if payment.failure_reason == "terminal_busy":
-            message = f"terminal {payment.terminal_id} reports it is busy with another transaction; nothing was charged"
+            message = (
+                f"terminal {payment.terminal_id} reports it is busy with another sale; nothing was charged"
+            )
             return error(409, "terminal_busy", message, payment=payment.public())
         return JSONResponse(
             payment.public(),
@@ -191,7 +195,7 @@ def create_app(settings: Settings, terminal: Terminal | None = None) -> Starlett
         message = (
             f"payment is already {payment.status}; it cannot be cancelled here"
             if payment.is_final
-            else "the terminal did not accept the cancel (the card may be in progress); try again or cancel on the terminal"
+            else "the terminal refused the cancel (card in progress?): try again or cancel on the terminal"
         )
         return error(409, "not_cancellable", message, payment=payment.public())
 

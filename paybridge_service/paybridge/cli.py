@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "command", nargs="?", default="serve", choices=["serve", "check", "contract"],
-        help="serve (default); check = validate the settings and exit; contract = print the effective Web ECR contract",
+        help="serve (default); check = validate settings; contract = print the effective Web ECR contract",
     )  # fmt: skip
     args = parser.parse_args(argv)
     logging.basicConfig(

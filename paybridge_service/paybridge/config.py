@@ -58,7 +58,9 @@ class Settings:
         return self.terminal_id or ("MOCK-0001" if self.mode == "mock" else "")
 
     def __repr__(self) -> str:  # keep the key out of any log or traceback
-        return f"Settings(mode={self.mode!r}, bind={self.host}:{self.port}, db={str(self.db_path)!r}, api_key=***)"
+        return (
+            f"Settings(mode={self.mode!r}, bind={self.host}:{self.port}, db={str(self.db_path)!r}, key=***)"
+        )
 
 
 def default_db_path(env: Mapping[str, str]) -> Path:
@@ -109,8 +111,8 @@ def _parse_bind(raw: str, allow_public: bool, problems: list[str]) -> tuple[str,
         return "127.0.0.1", int(port_text)
     if not loopback and not allow_public:
         problems.append(
-            f"PAYBRIDGE_LOCAL_BIND={raw!r} is not a loopback address: the POS browser runs on this PC, so bind "
-            "127.0.0.1; to really listen on the network set PAYBRIDGE_ALLOW_NON_LOOPBACK=1"
+            f"PAYBRIDGE_LOCAL_BIND={raw!r} is not a loopback address: the POS browser runs on this PC, "
+            "so bind 127.0.0.1; to really listen on the network set PAYBRIDGE_ALLOW_NON_LOOPBACK=1"
         )
     return host, int(port_text)
 
@@ -162,12 +164,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     api_key = env.get("PAYBRIDGE_LOCAL_API_KEY", "")
     if not api_key.strip():
         problems.append(
-            "PAYBRIDGE_LOCAL_API_KEY is not set: give the shared secret also entered in Odoo (Paybridge → API key)"
+            "PAYBRIDGE_LOCAL_API_KEY is not set: give the shared secret also entered in Odoo "
+            "(Settings → Paybridge → API key)"
         )
     elif mode == "geidea_web_ecr" and len(api_key) < MIN_PRODUCTION_KEY_LENGTH:
         problems.append(
-            f"PAYBRIDGE_LOCAL_API_KEY is shorter than {MIN_PRODUCTION_KEY_LENGTH} characters: a real terminal "
-            'needs a random key, e.g. `python -c "import secrets; print(secrets.token_urlsafe(32))"`'
+            f"PAYBRIDGE_LOCAL_API_KEY is shorter than {MIN_PRODUCTION_KEY_LENGTH} characters: a real "
+            'terminal needs a random key, e.g. `python -c "import secrets; print(secrets.token_urlsafe(32))"`'
         )
 
     allow_public = _flag(env, "PAYBRIDGE_ALLOW_NON_LOOPBACK", problems)

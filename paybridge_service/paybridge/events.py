@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 QUEUE_LIMIT = 1000
@@ -32,10 +33,8 @@ class EventHub:
 
     def close_all(self) -> None:
         for queue in list(self._queues):
-            try:
+            with contextlib.suppress(asyncio.QueueFull):
                 queue.put_nowait(None)
-            except asyncio.QueueFull:
-                pass
         self._queues.clear()
 
     @property

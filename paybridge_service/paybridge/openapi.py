@@ -1,4 +1,4 @@
-"""The OpenAPI 3.0 document served at ``/openapi.json`` (hand-written; schemathesis checks the server against it)."""
+"""The OpenAPI 3.0 document served at ``/openapi.json`` (hand-written; tested by schemathesis)."""
 
 from __future__ import annotations
 
@@ -47,9 +47,9 @@ def openapi_document(version: str) -> dict[str, Any]:
             "title": "Paybridge",
             "version": version,
             "description": (
-                "Local HTTPS agent between the Odoo POS in the browser and a Geidea card terminal. Every route "
-                "but /healthz needs the X-Api-Key header. The /events WebSocket (not described by OpenAPI) takes "
-                "a one-time ticket from POST /v1/events/ticket as ?ticket=..."
+                "Local HTTPS agent between the Odoo POS in the browser and a Geidea card terminal. "
+                "Every route but /healthz needs the X-Api-Key header. The /events WebSocket (not described "
+                "by OpenAPI) takes a one-time ticket from POST /v1/events/ticket as ?ticket=..."
             ),
         },
         "security": [{"ApiKey": []}],
@@ -69,7 +69,7 @@ def openapi_document(version: str) -> dict[str, Any]:
             },
             "/v1/events/ticket": {
                 "post": {
-                    "summary": "One-time ticket for the /events WebSocket (browsers cannot set headers on it)",
+                    "summary": "One-time ticket for the /events WebSocket (a browser cannot set its headers)",
                     "responses": {"200": _json("Ticket", "Ticket"), **_errors(401, 413)},
                 }
             },
@@ -82,7 +82,7 @@ def openapi_document(version: str) -> dict[str, Any]:
                             "in": "header",
                             "required": False,
                             "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,128}$"},
-                            "description": "Alternative to the body's idempotency_key (they must match if both given)",
+                            "description": "Instead of the body's idempotency_key (both given: must match)",
                         }
                     ],
                     "requestBody": {
@@ -174,7 +174,7 @@ def openapi_document(version: str) -> dict[str, Any]:
                         "idempotency_key": {
                             "type": "string",
                             "pattern": "^[\\x21-\\x7e]{1,128}$",
-                            "description": "New per payment attempt; required here or in the Idempotency-Key header",
+                            "description": "New per payment attempt; here or in the Idempotency-Key header",
                         },
                     },
                 },

@@ -41,7 +41,8 @@ async def send_error(
 class ApiKeyMiddleware:
     """``X-Api-Key`` on every HTTP route but /healthz; ``X-Odoo-Session`` on /payment routes when required.
 
-    WebSocket scopes pass through: ``/events`` checks its ticket (or key) itself, since browsers cannot set headers.
+    WebSocket scopes pass through: ``/events`` checks its ticket (or key) itself, as browsers cannot set
+    headers on a WebSocket.
     """
 
     def __init__(self, app: ASGIApp, api_key: str, require_odoo_session: bool) -> None:

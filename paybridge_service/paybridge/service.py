@@ -11,7 +11,16 @@ from typing import Any
 from .config import Settings
 from .events import EventHub
 from .models import (
-    APPROVED, CANCELLED, DECLINED, FAILED, PENDING, PROCESSING, TIMED_OUT, UNKNOWN, Payment, TerminalResult,
+    APPROVED,
+    CANCELLED,
+    DECLINED,
+    FAILED,
+    PENDING,
+    PROCESSING,
+    TIMED_OUT,
+    UNKNOWN,
+    Payment,
+    TerminalResult,
 )  # fmt: skip
 from .store import Event, Store
 from .terminal import T_BUSY, T_NOT_FOUND, T_PROCESSING, Terminal, TerminalError
@@ -62,8 +71,8 @@ class PaymentService:
 
     # -- start ---------------------------------------------------------------------------------------------
     async def start(
-        self, *, idempotency_key: str, amount_minor: int, currency: str, order_reference: str, terminal_id: str,
-        odoo_session: str | None,
+        self, *, idempotency_key: str, amount_minor: int, currency: str, order_reference: str,
+        terminal_id: str, odoo_session: str | None,
     ) -> tuple[Payment, bool]:  # fmt: skip
         """``(payment, created)``. Raises store.IdempotencyConflict / store.TerminalBusy."""
         session_hash = hashlib.sha256(odoo_session.encode()).hexdigest() if odoo_session else None

@@ -219,11 +219,12 @@ class Store:
                 if value is not None:
                     setattr(payment, name, value)
             db.execute(
-                "UPDATE payments SET status=?, updated_at=?, terminal_reference=?, auth_code=?, masked_card=?, "
-                "card_scheme=?, failure_reason=?, message=? WHERE id=?",
+                "UPDATE payments SET status=?, updated_at=?, terminal_reference=?, auth_code=?, "
+                "masked_card=?, card_scheme=?, failure_reason=?, message=? WHERE id=?",
                 (
                     payment.status, payment.updated_at, payment.terminal_reference, payment.auth_code,
-                    payment.masked_card, payment.card_scheme, payment.failure_reason, payment.message, payment.id,
+                    payment.masked_card, payment.card_scheme, payment.failure_reason, payment.message,
+                    payment.id,
                 ),
             )  # fmt: skip
             return self._add_event(db, payment, detail or {})

@@ -78,7 +78,7 @@ class MockTerminal(Terminal):
         if sale.outcome == "never" or time.monotonic() < sale.decide_at:
             return TerminalResult(T_PROCESSING, message="present card")
         digest = hashlib.sha256(sale.ecr_reference.encode()).hexdigest()
-        card = {"masked_card": "411111******1111", "card_scheme": "VISA"}
+        card: dict[str, Any] = {"masked_card": "411111******1111", "card_scheme": "VISA"}
         rrn = str(int(digest[:12], 16))[:12].rjust(12, "0")
         if sale.outcome == APPROVED:
             return TerminalResult(

@@ -174,7 +174,7 @@ class WebEcrTerminal(Terminal):
         return self._classify(code, data, what="status query")
 
     async def cancel(self, *, terminal_id: str, ecr_reference: str) -> TerminalResult:
-        code, data = await self._call("cancel", ecr_reference=ecr_reference, terminal_id=terminal_id)
+        code, _data = await self._call("cancel", ecr_reference=ecr_reference, terminal_id=terminal_id)
         if code >= 500:
             raise TerminalError(f"Web ECR cancel answered HTTP {code}")
         # The cancel answer alone is not trusted: the status endpoint says what really happened.

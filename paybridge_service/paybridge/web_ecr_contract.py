@@ -127,7 +127,8 @@ def load_contract(path: Path | None) -> dict[str, Any]:
     bad = {k: v for k, v in contract["status_values"].items() if v not in _ALLOWED_OUR_STATUSES}
     if bad:
         raise ContractError(
-            f"Web ECR contract 'status_values' maps to unknown statuses {bad}: use {sorted(_ALLOWED_OUR_STATUSES)}"
+            f"Web ECR contract 'status_values' maps to unknown statuses {bad}: "
+            f"use {sorted(_ALLOWED_OUR_STATUSES)}"
         )
     contract["status_values"] = {str(k).upper(): v for k, v in contract["status_values"].items()}
     contract["terminal_status_values"] = {

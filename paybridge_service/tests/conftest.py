@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from paybridge.app import create_app
 from paybridge.config import Settings
 from paybridge.terminal import Terminal

@@ -17,7 +17,9 @@ import uvicorn
 @contextmanager
 def serve_in_thread(app: Any, *, certfile: Path | None = None, keyfile: Path | None = None) -> Iterator[str]:
     """Yield the base URL (https when a certificate is given) while uvicorn serves ``app``."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # proto set: asyncio then turns on TCP_NODELAY
+    sock = socket.socket(
+        socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP
+    )  # proto set: asyncio then turns on TCP_NODELAY
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)
     port = sock.getsockname()[1]

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
+from websockets.typing import Origin
 
 from .conftest import ALLOWED_ORIGIN, API_KEY, ServerFactory, Tls, headers
 
@@ -35,10 +36,17 @@ def test_browser_receives_every_status_change(paybridge_server: ServerFactory, t
         wss = url.replace("https://", "wss://")
         async with httpx.AsyncClient(base_url=url, verify=tls.client_context()) as client:
             ticket = await _ticket(client)
-            async with connect(f"{wss}/events?ticket={ticket}", ssl=tls.client_context(), origin=ALLOWED_ORIGIN) as ws:  # type: ignore[arg-type]
+            async with connect(
+                f"{wss}/events?ticket={ticket}", ssl=tls.client_context(), origin=Origin(ALLOWED_ORIGIN)
+            ) as ws:
                 hello = json.loads(await ws.recv())
                 assert hello["type"] == "hello"
-                body = {"amount_minor": 1250, "currency": "SAR", "order_reference": "POS/0001", "idempotency_key": "ws-1"}
+                body = {
+                    "amount_minor": 1250,
+                    "currency": "SAR",
+                    "order_reference": "POS/0001",
+                    "idempotency_key": "ws-1",
+                }
                 created = (await client.post("/payment/start", headers=headers(), json=body)).json()
                 events = await _events_until(ws, created["id"], "approved")
                 assert [e["status"] for e in events] == ["pending", "processing", "approved"]
@@ -49,13 +57,15 @@ def test_browser_receives_every_status_change(paybridge_server: ServerFactory, t
 
             # A ticket works once.
             with pytest.raises(InvalidStatus) as reused:
-                async with connect(f"{wss}/events?ticket={ticket}", ssl=tls.client_context()):  # type: ignore[arg-type]
+                async with connect(f"{wss}/events?ticket={ticket}", ssl=tls.client_context()):
                     pass
             assert reused.value.response.status_code == 403
 
             # A reconnecting client replays what it missed with ?since=<last seq it saw>.
             ticket = await _ticket(client)
-            async with connect(f"{wss}/events?ticket={ticket}&since={first_seq}", ssl=tls.client_context()) as ws:  # type: ignore[arg-type]
+            async with connect(
+                f"{wss}/events?ticket={ticket}&since={first_seq}", ssl=tls.client_context()
+            ) as ws:
                 replayed = [json.loads(await ws.recv()) for _ in range(3)]
                 assert [e["status"] for e in replayed[:2]] == ["processing", "approved"]
                 assert all(e["replayed"] for e in replayed[:2])
@@ -65,7 +75,9 @@ def test_browser_receives_every_status_change(paybridge_server: ServerFactory, t
         asyncio.run(scenario(url))
 
 
-def test_websocket_refuses_missing_ticket_wrong_origin_and_wrong_key(paybridge_server: ServerFactory, tls: Tls) -> None:
+def test_websocket_refuses_missing_ticket_wrong_origin_and_wrong_key(
+    paybridge_server: ServerFactory, tls: Tls
+) -> None:
     async def refused(url: str, **kwargs: Any) -> int:
         with pytest.raises(InvalidStatus) as exc:
             async with connect(url, ssl=tls.client_context(), **kwargs):
@@ -79,9 +91,11 @@ def test_websocket_refuses_missing_ticket_wrong_origin_and_wrong_key(paybridge_s
             assert await refused(f"{wss}?ticket=made-up") == 403
             assert await refused(wss, additional_headers={"X-Api-Key": "wrong"}) == 403
             good = await _ticket(client)
-            assert await refused(f"{wss}?ticket={good}", origin="https://evil.example") == 403  # type: ignore[arg-type]
+            assert await refused(f"{wss}?ticket={good}", origin=Origin("https://evil.example")) == 403
             # Non-browser clients (no Origin) may send the key as a header instead of a ticket.
-            async with connect(wss, ssl=tls.client_context(), additional_headers={"X-Api-Key": API_KEY}) as ws:
+            async with connect(
+                wss, ssl=tls.client_context(), additional_headers={"X-Api-Key": API_KEY}
+            ) as ws:
                 assert json.loads(await ws.recv())["type"] == "hello"
 
     with paybridge_server() as (url, _app):

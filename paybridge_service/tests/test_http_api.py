@@ -52,7 +52,9 @@ ROUTES = [
 ]
 
 
-def test_every_route_but_healthz_refuses_missing_or_wrong_key(paybridge_server: ServerFactory, tls: Tls) -> None:
+def test_every_route_but_healthz_refuses_missing_or_wrong_key(
+    paybridge_server: ServerFactory, tls: Tls
+) -> None:
     with paybridge_server() as (url, app), httpx.Client(base_url=url, verify=tls.client_context()) as client:
         for method, path in ROUTES:
             for sent in ({}, {"X-Api-Key": "wrong"}, {"X-Api-Key": API_KEY[:-1]}, {"X-Api-Key": ""}):
@@ -63,7 +65,9 @@ def test_every_route_but_healthz_refuses_missing_or_wrong_key(paybridge_server: 
         assert app.state.service.store.count() == 0  # nothing started by a refused request
         assert client.get("/healthz").status_code == 200
         assert client.get("/v1/terminals", headers=headers()).json() == {
-            "terminals": [{"id": "MOCK-0001", "name": "Paybridge mock terminal", "status": "idle", "mode": "mock"}]
+            "terminals": [
+                {"id": "MOCK-0001", "name": "Paybridge mock terminal", "status": "idle", "mode": "mock"}
+            ]
         }
         assert client.get("/openapi.json", headers=headers()).json()["openapi"].startswith("3.")
 
@@ -91,7 +95,9 @@ def test_cors_preflight_allowed_and_refused_origin(paybridge_server: ServerFacto
         assert "access-control-allow-origin" not in simple_bad.headers
 
 
-def test_odoo_session_required_on_payment_routes_when_configured(paybridge_server: ServerFactory, tls: Tls) -> None:
+def test_odoo_session_required_on_payment_routes_when_configured(
+    paybridge_server: ServerFactory, tls: Tls
+) -> None:
     with (
         paybridge_server(require_odoo_session=True) as (url, _app),
         httpx.Client(base_url=url, verify=tls.client_context()) as client,
@@ -179,7 +185,10 @@ def test_terminal_busy_is_409_and_nothing_is_charged_twice(paybridge_server: Ser
         assert third.status_code == 201
         assert wait_final(client, third.json()["id"])["status"] == "approved"
         not_cancellable = client.post(f"/payment/{third.json()['id']}/cancel", headers=headers())
-        assert (not_cancellable.status_code, not_cancellable.json()["error"]["code"]) == (409, "not_cancellable")
+        assert (not_cancellable.status_code, not_cancellable.json()["error"]["code"]) == (
+            409,
+            "not_cancellable",
+        )
 
 
 def test_no_answer_from_the_card_times_out(paybridge_server: ServerFactory, tls: Tls) -> None:

@@ -6,7 +6,6 @@ import asyncio
 
 import httpx
 import pytest
-
 from paybridge.config import Settings
 
 from .conftest import ServerFactory, Tls, headers
@@ -15,11 +14,18 @@ from .webecr_simulator import WebEcrSimulator
 
 
 async def _twenty(url: str, tls: Tls) -> list[httpx.Response]:
-    body = {"amount_minor": 4200, "currency": "SAR", "order_reference": "POS/0042", "idempotency_key": "dup-key"}
+    body = {
+        "amount_minor": 4200,
+        "currency": "SAR",
+        "order_reference": "POS/0042",
+        "idempotency_key": "dup-key",
+    }
     limits = httpx.Limits(max_connections=20)
     async with httpx.AsyncClient(base_url=url, verify=tls.client_context(), limits=limits) as client:
         return list(
-            await asyncio.gather(*(client.post("/payment/start", headers=headers(), json=body) for _ in range(20)))
+            await asyncio.gather(
+                *(client.post("/payment/start", headers=headers(), json=body) for _ in range(20))
+            )
         )
 
 
@@ -29,7 +35,11 @@ def test_twenty_concurrent_starts_one_payment(
 ) -> None:
     simulator = WebEcrSimulator()
     with serve_in_thread(simulator.app()) as ecr_url:
-        overrides = {"mode": mode, "terminal_id": simulator.terminal_id, "web_ecr_url": ecr_url} if mode != "mock" else {}
+        overrides = (
+            {"mode": mode, "terminal_id": simulator.terminal_id, "web_ecr_url": ecr_url}
+            if mode != "mock"
+            else {}
+        )
         with paybridge_server(**overrides) as (url, app):
             responses = asyncio.run(_twenty(url, tls))
             assert sorted(r.status_code for r in responses) == [200] * 19 + [201]

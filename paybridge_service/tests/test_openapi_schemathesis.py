@@ -31,7 +31,7 @@ def test_schemathesis_finds_no_server_errors(paybridge_server: ServerFactory, tl
             checks.response_schema_conformance,
             checks.response_headers_conformance,
         ]
-        operations = [result.ok() for result in schema.get_all_operations()]
+        operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
         assert {f"{op.method.upper()} {op.path}" for op in operations} >= {
             "GET /healthz", "GET /v1/terminals", "POST /payment/start", "GET /payment/{payment_id}",
             "POST /payment/{payment_id}/cancel", "POST /v1/events/ticket",
@@ -52,7 +52,11 @@ def test_schemathesis_finds_no_server_errors(paybridge_server: ServerFactory, tl
                 def run(case: schemathesis.Case) -> None:
                     nonlocal calls
                     case.call_and_validate(
-                        base_url=url, session=session, headers={"X-Api-Key": API_KEY}, checks=selected, timeout=10,
+                        base_url=url,
+                        session=session,
+                        headers={"X-Api-Key": API_KEY},
+                        checks=selected,
+                        timeout=10,
                         verify=str(tls.ca),
                     )
                     calls += 1

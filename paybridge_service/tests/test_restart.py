@@ -69,17 +69,28 @@ def _wait_status(client: httpx.Client, payment_id: str, wanted: str) -> dict[str
     raise AssertionError(body)
 
 
-START = {"amount_minor": 1002, "currency": "SAR", "order_reference": "POS/restart", "idempotency_key": "restart-1"}
+START = {
+    "amount_minor": 1002,
+    "currency": "SAR",
+    "order_reference": "POS/restart",
+    "idempotency_key": "restart-1",
+}
 
 
 def test_mock_payment_in_flight_becomes_unknown_never_retried(tls: Tls, tmp_path: Path) -> None:
     env, log = _env(tls, tmp_path / "pb.sqlite3"), tmp_path / "paybridge.log"
-    with paybridge_process(env, log) as (url, proc), httpx.Client(base_url=url, verify=tls.client_context()) as c:
+    with (
+        paybridge_process(env, log) as (url, proc),
+        httpx.Client(base_url=url, verify=tls.client_context()) as c,
+    ):
         payment = c.post("/payment/start", headers=headers(), json=START).json()
         _wait_status(c, payment["id"], "processing")
         proc.kill()  # no shutdown hook runs: like a power cut on the till
         proc.wait(10)
-    with paybridge_process(env, log) as (url, _proc), httpx.Client(base_url=url, verify=tls.client_context()) as c:
+    with (
+        paybridge_process(env, log) as (url, _proc),
+        httpx.Client(base_url=url, verify=tls.client_context()) as c,
+    ):
         after = c.get(f"/payment/{payment['id']}", headers=headers()).json()
         assert after["status"] == "unknown"
         assert after["failure_reason"] == "interrupted"
@@ -87,7 +98,11 @@ def test_mock_payment_in_flight_becomes_unknown_never_retried(tls: Tls, tmp_path
         assert [h["status"] for h in after["history"]] == ["pending", "processing", "unknown"]
         # The POS retrying with the same key gets the same (unknown) payment: no second charge.
         replay = c.post("/payment/start", headers=headers(), json=START)
-        assert (replay.status_code, replay.json()["id"], replay.json()["status"]) == (200, payment["id"], "unknown")
+        assert (replay.status_code, replay.json()["id"], replay.json()["status"]) == (
+            200,
+            payment["id"],
+            "unknown",
+        )
         assert c.get("/v1/terminals", headers=headers()).json()["terminals"][0]["status"] == "idle"
     assert API_KEY not in log.read_text()
 
@@ -101,13 +116,19 @@ def test_web_ecr_payment_finished_while_down_is_reconciled(tls: Tls, tmp_path: P
         )  # fmt: skip
         log = tmp_path / "paybridge.log"
         body = {**START, "amount_minor": 1000}
-        with paybridge_process(env, log) as (url, proc), httpx.Client(base_url=url, verify=tls.client_context()) as c:
+        with (
+            paybridge_process(env, log) as (url, proc),
+            httpx.Client(base_url=url, verify=tls.client_context()) as c,
+        ):
             payment = c.post("/payment/start", headers=headers(), json=body).json()
             assert payment["status"] == "processing"
             proc.kill()
             proc.wait(10)
         time.sleep(1.0)  # the customer taps the card while Paybridge is down
-        with paybridge_process(env, log) as (url, _p), httpx.Client(base_url=url, verify=tls.client_context()) as c:
+        with (
+            paybridge_process(env, log) as (url, _p),
+            httpx.Client(base_url=url, verify=tls.client_context()) as c,
+        ):
             after = c.get(f"/payment/{payment['id']}", headers=headers()).json()
             assert after["status"] == "approved"
             assert after["auth_code"] == "A1B2C3"

@@ -1,4 +1,4 @@
-"""The ``geidea_web_ecr`` adapter against the Web ECR simulator (tests/webecr_simulator.py), over real HTTP."""
+"""The ``geidea_web_ecr`` adapter against the Web ECR simulator (webecr_simulator.py), over real HTTP."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from paybridge.web_ecr_contract import ContractError, get_field, load_contract
 
 from .conftest import ServerFactory, Tls, headers
@@ -20,7 +19,12 @@ from .webecr_simulator import WebEcrSimulator
 
 
 def _start(client: httpx.Client, amount: int, key: str, currency: str = "SAR") -> httpx.Response:
-    body = {"amount_minor": amount, "currency": currency, "order_reference": f"POS/{key}", "idempotency_key": key}
+    body = {
+        "amount_minor": amount,
+        "currency": currency,
+        "order_reference": f"POS/{key}",
+        "idempotency_key": key,
+    }
     return client.post("/payment/start", headers=headers(), json=body)
 
 
@@ -76,7 +80,9 @@ def test_sale_request_and_result_mapping(paybridge_server: ServerFactory, tls: T
         assert (cancelled.status_code, cancelled.json()["status"]) == (200, "cancelled")
 
 
-def test_contract_file_adjusts_paths_and_fields(paybridge_server: ServerFactory, tls: Tls, tmp_path: Path) -> None:
+def test_contract_file_adjusts_paths_and_fields(
+    paybridge_server: ServerFactory, tls: Tls, tmp_path: Path
+) -> None:
     """An integrator's Web ECR build with other paths and field names works by editing one JSON file."""
     sim = WebEcrSimulator(
         paths={"health": "/ecr/ping", "terminals": "/ecr/devices", "sale": "/ecr/v2/sale",
@@ -106,7 +112,9 @@ def test_contract_file_adjusts_paths_and_fields(paybridge_server: ServerFactory,
             httpx.Client(base_url=url, verify=tls.client_context()) as client,
         ):
             assert _final(client, _start(client, 1000, "c-2").json()["id"])["status"] == "approved"
-            assert client.get("/v1/terminals", headers=headers()).json()["terminals"][0]["name"] == "Counter 1"
+            assert (
+                client.get("/v1/terminals", headers=headers()).json()["terminals"][0]["name"] == "Counter 1"
+            )
 
 
 def test_web_ecr_not_running(paybridge_server: ServerFactory, tls: Tls) -> None:

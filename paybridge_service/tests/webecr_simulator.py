@@ -1,4 +1,4 @@
-"""A Geidea Web ECR simulator speaking Paybridge's default Web ECR contract (see paybridge/web_ecr_contract.py).
+"""A Geidea Web ECR simulator that speaks Paybridge's default contract (paybridge/web_ecr_contract.py).
 
 Nobody has published the real Web ECR contract, so this simulator is the executable statement of what the
 adapter assumes. Outcomes by the amount's last two minor-unit digits, like the mock: 01 declined, 02 never
@@ -54,8 +54,11 @@ class WebEcrSimulator:
         if code == 2 or time.monotonic() - sale.started < self.decide_after:
             return {self.status_field: "IN_PROGRESS", "ECRNumber": ref}
         if code == 1:
-            return {self.status_field: "DECLINED", "ECRNumber": ref, "PrimaryAccountNumber": "522222******2222",
-                    "RetrievalReferenceNumber": "000000000001"}  # fmt: skip
+            declined = {
+                "PrimaryAccountNumber": "522222******2222",
+                "RetrievalReferenceNumber": "000000000001",
+            }
+            return {self.status_field: "DECLINED", "ECRNumber": ref, **declined}
         return {
             self.status_field: "APPROVED",
             "ECRNumber": ref,
@@ -83,7 +86,9 @@ class WebEcrSimulator:
                 if amount_minor % 100 == 3 or any(
                     self._outcome(s)[self.status_field] == "IN_PROGRESS" for s in self.sales.values()
                 ):
-                    return JSONResponse({self.status_field: "BUSY", "Message": "Terminal busy"}, status_code=409)
+                    return JSONResponse(
+                        {self.status_field: "BUSY", "Message": "Terminal busy"}, status_code=409
+                    )
                 entry = SimSale(body, amount_minor, time.monotonic())
                 self.sales[str(body[self.reference_field])] = entry
             return JSONResponse(self._outcome(entry))
