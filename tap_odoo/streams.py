@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import fnmatch
 import queue
 import threading
@@ -39,6 +40,17 @@ def per_model(config: Mapping[str, t.Any], key: str, model: str) -> t.Any:
     if model in values:
         return values[model]
     return values.get(stream_name(model))
+
+
+def plain(value: t.Any) -> t.Any:
+    """Config values as plain JSON types (singer-sdk reads JSON numbers as Decimal)."""
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
 
 
 def matches(patterns: Iterable[str] | None, model: str) -> bool:
@@ -157,7 +169,7 @@ class OdooStream(Stream):
 
     def base_domain(self) -> Domain:
         """Filters of the stream: per-model domain, companies, active/archived."""
-        domain: Domain = list(per_model(self.config, "domains", self.model) or [])
+        domain: Domain = plain(list(per_model(self.config, "domains", self.model) or []))
         companies = self.config.get("company_ids")
         if companies and "company_id" in self.fields_get:
             domain.append(["company_id", "in", [*companies, False]])

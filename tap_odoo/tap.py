@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import difflib
 import fnmatch
 import re
@@ -215,7 +216,7 @@ def config_errors(config: t.Mapping[str, t.Any]) -> list[str]:
             errors.append(f"{key}: {value!r} must be an integer of at least 1")
     for key, minimum in (("timeout", 0.001), ("backoff_factor", 0.0)):
         value = config.get(key)
-        if value is not None and (not isinstance(value, int | float) or value < minimum):
+        if value is not None and (not isinstance(value, int | float | decimal.Decimal) or value < minimum):
             errors.append(f"{key}: {value!r} must be a number of at least {minimum:g}")
     if config.get("active_records", "all") not in ("active", "archived", "all"):
         errors.append(f"active_records: {config.get('active_records')!r} must be active, archived or all")

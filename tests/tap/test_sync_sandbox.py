@@ -1,0 +1,294 @@
+"""tap-odoo against the loopback Odoo sandbox: protocols, incremental runs, deletions, paging under writes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import typing as t
+from pathlib import Path
+
+import jsonschema
+import pytest
+from tap_helpers import run_tap, sandbox_config
+
+from sandbox.odoo import serve_odoo
+from tap_odoo.client import OdooClient
+from tap_odoo.errors import OdooAuthError
+from tap_odoo.ranges import iter_ranges
+
+
+@pytest.fixture(scope="module")
+def sb17() -> t.Iterator[t.Any]:
+    """A read-only Odoo 17 sandbox shared by the tests that do not write."""
+    with serve_odoo(products=0, version="17.0", seed=1, port=0) as sb:
+        yield sb
+
+
+@pytest.fixture
+def fresh() -> t.Iterator[t.Any]:
+    """A sandbox of its own for a test that writes under the tap."""
+    with serve_odoo(products=0, version="17.0", seed=1, port=0) as sb:
+        yield sb
+
+
+@pytest.mark.parametrize(
+    ("version", "protocol", "secret", "expected"),
+    [
+        ("17.0", "xmlrpc", "password", "xmlrpc"),
+        ("17.0", "jsonrpc", "password", "jsonrpc"),
+        ("17.0", "auto", "api_key", "jsonrpc"),
+        ("19.0", "auto", "api_key", "json2"),
+        ("19.0", "auto", "password", "jsonrpc"),
+        ("19.0", "json2", "api_key", "json2"),
+    ],
+)
+def test_check_and_read_over_every_protocol(version: str, protocol: str, secret: str, expected: str) -> None:
+    with serve_odoo(products=0, version=version, seed=1, port=0) as sb:
+        creds = {secret: sb.users["admin"][secret]}
+        client = OdooClient(url=sb.url, database=sb.db, username="admin", protocol=protocol, **creds)
+        info = client.check()
+        assert info["protocol"] == expected
+        assert info["uid"] == sb.users["admin"]["uid"]
+        assert info["server_version"] == version
+        assert info["database"] == sb.db
+        rows = client.search_read("product.product", [], ["name", "categ_id"], limit=5, order="id asc")
+        assert len(rows) == 5 and isinstance(rows[0]["categ_id"], list)
+        client.close()
+
+
+def test_wrong_password_names_url_db_user_never_the_secret(sb17: t.Any, tmp_path: Path) -> None:
+    secret = "definitely-wrong-pw"
+    client = OdooClient(url=sb17.url, database=sb17.db, username="admin", password=secret, protocol="jsonrpc")
+    with pytest.raises(OdooAuthError) as err:
+        client.check()
+    assert sb17.url in str(err.value) and sb17.db in str(err.value) and "'admin'" in str(err.value)
+    assert secret not in str(err.value)
+
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps(sandbox_config(sb17, password=secret, models=["product.product"])))
+    done = subprocess.run(
+        [sys.executable, "-m", "tap_odoo", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert "refused the login" in done.stderr and sb17.url in done.stderr
+    assert secret not in done.stderr + done.stdout
+    assert '"type":"RECORD"' not in done.stdout
+
+
+def test_records_match_schema_and_contract(sb17: t.Any) -> None:
+    config = sandbox_config(
+        sb17,
+        models=["product.product", "product.template", "sale.order", "stock.picking", "account.move"],
+        stock_levels=True,
+        page_size=25,
+    )
+    run = run_tap(config)
+    schemas = {m["stream"]: m["schema"] for m in run.messages if m["type"] == "SCHEMA"}
+    assert set(schemas) == {
+        "product_product",
+        "product_template",
+        "sale_order",
+        "stock_picking",
+        "account_move",
+        "stock_levels",
+    }
+    for stream, schema in schemas.items():
+        validator = jsonschema.Draft7Validator(
+            schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+        )
+        for record in run.records(stream):
+            errors = list(validator.iter_errors(record))
+            assert not errors, f"{stream}: {errors[0].message}"
+    products = run.records("product_product")
+    assert len(products) == 72  # every product, archived ones included (active_records: all)
+    assert len(set(run.ids("product_product"))) == 72
+    sample = next(p for p in products if p["categ_id"])
+    assert set(sample["categ_id"]) == {"id", "name"}
+    assert sample["write_date"].endswith("+00:00")
+    levels = run.records("stock_levels")
+    assert levels and {
+        "product_id",
+        "warehouse_id",
+        "warehouse_code",
+        "qty_available",
+        "default_code",
+    } <= set(levels[0])
+    assert len({(r["product_id"], r["warehouse_id"]) for r in levels}) == len(levels)
+
+
+def test_second_run_emits_only_changed_records_and_archivals(fresh: t.Any) -> None:
+    config = sandbox_config(fresh, models=["product.product"], page_size=20)
+    first = run_tap(config)
+    assert len(first.records("product_product")) == 72
+    second = run_tap(config, state=first.state)
+    assert second.records("product_product") == []  # nothing changed: nothing re-emitted
+
+    ids = sorted(first.ids("product_product"))
+    fresh.store.write("product.product", [ids[3]], {"name": "Renamed by test"})
+    fresh.store.write("product.product", [ids[10]], {"active": False})  # archived
+    third = run_tap(config, state=second.state)
+    changed = {r["id"]: r for r in third.records("product_product")}
+    assert set(changed) == {ids[3], ids[10]}
+    assert changed[ids[3]]["name"] == "Renamed by test"
+    assert changed[ids[10]]["active"] is False
+
+
+def test_start_date_is_honoured(sb17: t.Any) -> None:
+    config = sandbox_config(sb17, models=["product.product"], start_date="2026-11-22T13:41:00Z")
+    run = run_tap(config)
+    records = run.records("product_product")
+    assert records
+    assert all(r["write_date"] >= "2026-11-22T13:41:00+00:00" for r in records)
+    assert len(records) < 72
+
+
+def test_full_sync_streams_have_no_bookmark(sb17: t.Any) -> None:
+    config = sandbox_config(sb17, models=["uom.uom"], full_sync_streams=["uom_uom"])
+    run = run_tap(config)
+    assert len(run.records("uom_uom")) == 26
+    assert "replication_key_value" not in run.state["bookmarks"].get("uom_uom", {})
+    again = run_tap(config, state=run.state)
+    assert len(again.records("uom_uom")) == 26
+
+
+def test_deletions_are_emitted_and_state_is_compact(fresh: t.Any) -> None:
+    config = sandbox_config(fresh, models=["product.product"], detect_deletions=["product.*"])
+    first = run_tap(config)
+    state = first.state["bookmarks"]["product_product"]
+    known = list(iter_ranges(state["known_ids"]))
+    assert sorted(known) == sorted(first.ids("product_product"))
+    assert len(state["known_ids"]) < len(known) / 4  # ranges, not one entry per id
+
+    gone = sorted(first.ids("product_product"))[5:8]
+    fresh.store.unlink("product.product", gone)
+    second = run_tap(config, state=first.state)
+    deleted = [r for r in second.records("product_product") if r.get("_sdc_deleted_at")]
+    assert sorted(r["id"] for r in deleted) == gone
+    third = run_tap(config, state=second.state)
+    assert [r for r in third.records("product_product") if r.get("_sdc_deleted_at")] == []
+
+
+def _sync_under_writes(pagination: str) -> tuple[set[int], set[int]]:
+    """Sync product.product while the server deletes and rewrites records between pages.
+
+    Returns (ids emitted, ids of records that exist at the end and were never deleted).
+    """
+    with serve_odoo(products=400, version="17.0", seed=3, port=0) as sb:
+        client = OdooClient(url=sb.url, database=sb.db, username="admin", password="admin")
+        order = client.search(
+            "product.product", [], order="write_date asc, id asc", context={"active_test": False}
+        )
+        client.close()
+        calls = {"n": 0}
+
+        def mutate(model: str, method: str, args: list[t.Any], kwargs: dict[str, t.Any]) -> None:
+            if model != "product.product" or method != "search_read":
+                return
+            calls["n"] += 1
+            if calls["n"] == 1:
+                return
+            k = calls["n"] - 2
+            # delete three records the tap has already read (they sort first) ...
+            sb.store.unlink("product.product", order[3 * k : 3 * k + 3])
+            # ... and rewrite one it has not read yet, which moves it to the end
+            sb.store.write("product.product", [order[-1 - k]], {"name": f"touched {k}"})
+
+        sb.on_call = mutate
+        config = sandbox_config(
+            sb,
+            models=["product.product"],
+            page_size=50,
+            pagination=pagination,
+            fields={"product.product": ["name", "default_code"]},
+        )
+        run = run_tap(config)
+        sb.on_call = None
+        surviving = {
+            row["id"]
+            for row in sb.store.search_read("product.product", [], ["id"], context={"active_test": False})
+        }
+        return set(run.ids("product_product")), surviving
+
+
+def test_keyset_paging_misses_nothing_while_records_change() -> None:
+    emitted, surviving = _sync_under_writes("keyset")
+    assert surviving - emitted == set()
+
+
+def test_offset_paging_loses_records_while_records_change() -> None:
+    emitted, surviving = _sync_under_writes("offset")
+    lost = surviving - emitted
+    assert lost, "offset paging was expected to skip records shifted by deletions"
+
+
+def test_refused_field_is_dropped_with_a_warning(sb17: t.Any, caplog: pytest.LogCaptureFixture) -> None:
+    # a field the catalog knows but the server refuses (e.g. its module was uninstalled since discovery)
+    tap_config = sandbox_config(sb17, models=["uom.uom"])
+    from tap_odoo.tap import TapOdoo
+
+    tap = TapOdoo(config=tap_config)
+    stream = tap.streams["uom_uom"]
+    fields_get = dict(stream.fields_get)  # type: ignore[attr-defined]
+    fields_get["x_removed"] = {"type": "char", "string": "Gone", "store": True}
+    stream.fields_get = fields_get  # type: ignore[attr-defined]
+    stream.field_names = [*stream.field_names, "x_removed"]  # type: ignore[attr-defined]
+    with caplog.at_level("WARNING"):
+        records = list(stream.get_records(None))
+    assert len(records) == 26
+    assert "x_removed" in caplog.text and "refused" in caplog.text
+    assert all("x_removed" not in r for r in records)
+
+
+def test_transient_429_503_are_retried(fresh: t.Any) -> None:
+    fresh.faults.configure(error_rate=0.3, error_codes=(429, 503), retry_after=0, seed=7)
+    config = sandbox_config(fresh, models=["product.product"], page_size=10, max_tries=8)
+    run = run_tap(config)
+    assert len(run.records("product_product")) == 72
+    assert sum(fresh.faults.counts.values()) > 0
+
+
+def test_company_lang_and_domains_reach_the_server(fresh: t.Any) -> None:
+    seen: list[dict[str, t.Any]] = []
+
+    def spy(model: str, method: str, args: list[t.Any], kwargs: dict[str, t.Any]) -> None:
+        if model == "sale.order" and method == "search_read":
+            seen.append({"domain": args[0] if args else kwargs.get("domain"), **kwargs})
+
+    fresh.on_call = spy
+    config = sandbox_config(
+        fresh,
+        models=["sale.order"],
+        lang="fr_BE",
+        company_ids=[1],
+        domains={"sale.order": [["state", "=", "sale"]]},
+    )
+    run = run_tap(config)
+    fresh.on_call = None
+    assert seen
+    call = seen[0]
+    assert call["context"]["lang"] == "fr_BE"
+    assert call["context"]["allowed_company_ids"] == [1]
+    assert ["state", "=", "sale"] in call["domain"]
+    assert ["company_id", "in", [1, False]] in call["domain"]
+    assert all(r["state"] == "sale" for r in run.records("sale_order"))
+
+
+def test_stock_levels_incremental_rereads_only_changed_products(fresh: t.Any) -> None:
+    config = sandbox_config(fresh, models=["stock.warehouse"], stock_levels=True)
+    first = run_tap(config)
+    levels = first.records("stock_levels")
+    assert levels
+    quant = fresh.store.search_read("stock.quant", [], ["product_id", "quantity"], limit=1)[0]
+    product_id = quant["product_id"][0]
+    fresh.store.write("stock.quant", [quant["id"]], {"quantity": quant["quantity"] + 5})
+    second = run_tap(config, state=first.state)
+    again = second.records("stock_levels")
+    assert again, "the changed product was not re-read"
+    reread = {r["product_id"] for r in again}
+    # the changed product, plus at most those whose moves share the bookmark's second (re-read on purpose)
+    assert product_id in reread
+    assert len(reread) <= 3 < len({r["product_id"] for r in levels})
