@@ -12,6 +12,8 @@ def get_path(record: Mapping[str, Any] | Any, dotted: str) -> Any:
     for part in dotted.split("."):
         if cur is None or cur is False:
             return None
+        if part == "id" and isinstance(cur, int) and not isinstance(cur, bool):
+            continue  # a many2one emitted as a bare id: "product_id.id" is the id itself
         if isinstance(cur, Mapping):
             cur = cur.get(part)
         elif isinstance(cur, list | tuple):

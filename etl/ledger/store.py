@@ -377,10 +377,16 @@ class Ledger:
                     held[row.key] = row
             free = [k for k in keys if k not in held]
             rows = [
-                {"platform": platform, "entity": entity, "key": k, "run_id": run_id,
-                 "payload_hash": items[k], "claimed_at": now}
+                {
+                    "platform": platform,
+                    "entity": entity,
+                    "key": k,
+                    "run_id": run_id,
+                    "payload_hash": items[k],
+                    "claimed_at": now,
+                }
                 for k in free
-            ]  # fmt: skip
+            ]
             try:
                 with conn.begin_nested():
                     if rows:
@@ -403,11 +409,16 @@ class Ledger:
                 taken = conn.execute(
                     s.claims.update()
                     .where(
-                        and_(c.platform == platform, c.entity == entity, c.key == k,
-                             c.run_id == h.run_id, c.claimed_at == h.claimed_at)
+                        and_(
+                            c.platform == platform,
+                            c.entity == entity,
+                            c.key == k,
+                            c.run_id == h.run_id,
+                            c.claimed_at == h.claimed_at,
+                        )
                     )
                     .values(run_id=run_id, payload_hash=items[k], claimed_at=now)
-                ).rowcount  # fmt: skip
+                ).rowcount
                 result[k] = ClaimResult.CLAIMED if taken == 1 else ClaimResult.BUSY
             claimed = [k for k, r in result.items() if r is ClaimResult.CLAIMED]
             if claimed and not force:
@@ -455,20 +466,37 @@ class Ledger:
                         )
                     )
                 inserts = [
-                    {"platform": platform, "entity": entity, "key": a.key, "odoo_model": a.odoo_model,
-                     "odoo_id": a.odoo_id, "remote_id": a.remote_id, "sku": a.sku,
-                     "payload_hash": a.payload_hash, "run_id": run_id, "synced_at": now}
+                    {
+                        "platform": platform,
+                        "entity": entity,
+                        "key": a.key,
+                        "odoo_model": a.odoo_model,
+                        "odoo_id": a.odoo_id,
+                        "remote_id": a.remote_id,
+                        "sku": a.sku,
+                        "payload_hash": a.payload_hash,
+                        "run_id": run_id,
+                        "synced_at": now,
+                    }
                     for a in group
                     if a.key not in existing
-                ]  # fmt: skip
+                ]
                 if inserts:
                     conn.execute(s.bindings.insert(), inserts)
                 updates = [
-                    {"k": a.key, "h": a.payload_hash, "r": run_id, "t": now, "rid": a.remote_id,
-                     "om": a.odoo_model, "oid": a.odoo_id, "sku": a.sku}
+                    {
+                        "k": a.key,
+                        "h": a.payload_hash,
+                        "r": run_id,
+                        "t": now,
+                        "rid": a.remote_id,
+                        "om": a.odoo_model,
+                        "oid": a.odoo_id,
+                        "sku": a.sku,
+                    }
                     for a in group
                     if a.key in existing
-                ]  # fmt: skip
+                ]
                 if updates:
                     conn.execute(
                         s.bindings.update()
@@ -493,11 +521,15 @@ class Ledger:
                     conn.execute(
                         s.dead_letters.update()
                         .where(
-                            and_(d.platform == platform, d.entity == entity, d.key.in_(part),
-                                 d.resolved_at.is_(None))
+                            and_(
+                                d.platform == platform,
+                                d.entity == entity,
+                                d.key.in_(part),
+                                d.resolved_at.is_(None),
+                            )
                         )
                         .values(resolved_at=now, last_tried_at=now)
-                    )  # fmt: skip
+                    )
 
     def release_many(self, platform: str, entity: str, keys: Iterable[str], *, run_id: int) -> None:
         c = s.claims.c

@@ -1,10 +1,9 @@
-"""Shared fixtures for the etl tests: real recorded Odoo records shaped as the tap emits them."""
+"""Fixtures for the etl tests: recorded records, a throwaway PostgreSQL server, fresh ledger databases."""
 
 from __future__ import annotations
 
 import getpass
 import glob
-import json
 import os
 import pwd
 import shutil
@@ -16,30 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-RECORDINGS = Path(__file__).resolve().parents[2] / "sandbox" / "odoo" / "recordings"
-
-
-def tap_shape(model: str, raw: dict[str, Any]) -> dict[str, Any]:
-    """What tap-odoo emits for a raw search_read row: many2one -> {id, name}, False -> None (non-boolean)."""
-    fields = json.loads((RECORDINGS / model / "fields_get.json").read_text())
-    out: dict[str, Any] = {}
-    for name, value in raw.items():
-        ftype = fields.get(name, {}).get("type")
-        if ftype == "boolean":
-            out[name] = bool(value)
-        elif value is False:
-            out[name] = None
-        elif ftype == "many2one" and isinstance(value, list):
-            out[name] = {"id": value[0], "name": value[1]}
-        else:
-            out[name] = value
-    return out
-
-
-def recorded(model: str) -> list[dict[str, Any]]:
-    doc = json.loads((RECORDINGS / model / "records.json").read_text())
-    return [tap_shape(model, r) for r in doc["records"]]
+from etl_records import recorded
 
 
 @pytest.fixture(scope="session")

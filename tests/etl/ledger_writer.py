@@ -24,9 +24,17 @@ def main(url: str, sent_log: str, keys: int, go_at: float, mode: str) -> None:
             with open(sent_log, "a") as fh:
                 fh.writelines(f"{k} {os.getpid()}\n" for k in claimed)
             ledger.record_events(
-                [{"run_id": run, "platform": "testshop", "entity": "inventory", "key": k, "outcome": "sent"}
-                 for k in claimed]
-            )  # fmt: skip
+                [
+                    {
+                        "run_id": run,
+                        "platform": "testshop",
+                        "entity": "inventory",
+                        "key": k,
+                        "outcome": "sent",
+                    }
+                    for k in claimed
+                ]
+            )
             ledger.record_many("testshop", [Accepted("inventory", k, batch[k]) for k in claimed], run)
             sent += len(claimed)
             unchanged += sum(1 for r in results.values() if r is ClaimResult.UNCHANGED)

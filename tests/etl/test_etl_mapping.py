@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import recorded
+from etl_records import recorded
 
 from etl.errors import MappingError, MappingFileError
 from etl.mapping import Mapping, get_path, load_mapping

@@ -87,9 +87,16 @@ def test_bindings_unchanged_claims_and_dead_letters(ledger_url: str) -> None:
     assert ledger.claim("testshop", "product", "FURN_1", h1, run_id=run) is ClaimResult.CLAIMED
     assert ledger.claim("testshop", "product", "FURN_1", h1, run_id=run + 100) is ClaimResult.BUSY
     ledger.record_success(
-        platform="testshop", entity="product", key="FURN_1", payload_hash=h1, run_id=run,
-        odoo_model="product.product", odoo_id=7, remote_id="prod_1", sku="FURN_1",
-    )  # fmt: skip
+        platform="testshop",
+        entity="product",
+        key="FURN_1",
+        payload_hash=h1,
+        run_id=run,
+        odoo_model="product.product",
+        odoo_id=7,
+        remote_id="prod_1",
+        sku="FURN_1",
+    )
     b = ledger.get_binding("testshop", "product", "FURN_1")
     assert b is not None and (b.remote_id, b.odoo_id, b.sku, b.payload_hash) == ("prod_1", 7, "FURN_1", h1)
     assert b.synced_at is not None and b.synced_at.tzinfo is not None
@@ -105,9 +112,13 @@ def test_bindings_unchanged_claims_and_dead_letters(ledger_url: str) -> None:
     )
 
     dl = ledger.add_dead_letter(
-        run_id=run, platform="testshop", entity="product", key="FURN_2",
-        record={"id": 8, "default_code": "FURN_2", "password": "hunter2"}, reason="$.price: -1 < 0",
-    )  # fmt: skip
+        run_id=run,
+        platform="testshop",
+        entity="product",
+        key="FURN_2",
+        record={"id": 8, "default_code": "FURN_2", "password": "hunter2"},
+        reason="$.price: -1 < 0",
+    )
     again = ledger.add_dead_letter(
         run_id=run, platform="testshop", entity="product", key="FURN_2", record={"id": 8}, reason="still bad"
     )
@@ -126,13 +137,18 @@ def test_history_stats_and_scrubbed_events(ledger_url: str) -> None:
     run = ledger.start_run("inventory", "testshop")
     for i, outcome in enumerate(["sent", "sent", "sent", "failed"]):
         ledger.record_event(
-            run_id=run, platform="testshop", entity="inventory", key=f"K{i}", outcome=outcome,
-            http_status=200 if outcome == "sent" else 422, duration_ms=100.0 * (i + 1),
+            run_id=run,
+            platform="testshop",
+            entity="inventory",
+            key=f"K{i}",
+            outcome=outcome,
+            http_status=200 if outcome == "sent" else 422,
+            duration_ms=100.0 * (i + 1),
             request_body={"sku": f"K{i}", "api_key": "sk_live_123", "auth": {"password": "pw"}},
             response_body='{"token": "abc", "ok": true}',
             error_message="Authorization: Bearer sk_live_123 rejected" if outcome == "failed" else None,
             url="https://shop.example/x?access_token=sk_live_123&sku=1",
-        )  # fmt: skip
+        )
     ledger.record_success(platform="testshop", entity="inventory", key="K0", payload_hash="h", run_id=run)
     ledger.finish_run(run, sent=3, unchanged=5, failed=1)
     [hist] = ledger.history()
@@ -239,10 +255,12 @@ def test_batched_claims_hashes_and_record_many(ledger_url: str) -> None:
     assert busy == {"K1": ClaimResult.BUSY, "NEW": ClaimResult.CLAIMED}
     ledger.record_many(
         "testshop",
-        [Accepted("product", k, h, odoo_model="product.product", odoo_id=i, remote_id=f"r{i}", sku=k)
-         for i, (k, h) in enumerate(items.items())],
+        [
+            Accepted("product", k, h, odoo_model="product.product", odoo_id=i, remote_id=f"r{i}", sku=k)
+            for i, (k, h) in enumerate(items.items())
+        ],
         run,
-    )  # fmt: skip
+    )
     hashes = ledger.hashes("testshop", "product", [*items, "NONE"])
     assert len(hashes) == 1200 and hashes["K5"] == items["K5"] and "NONE" not in hashes
     changed = {**items, "K3": "new-hash"}

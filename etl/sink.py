@@ -1,0 +1,357 @@
+"""The per-record flow every API target shares.
+
+filter -> map -> validate -> hash compare (claim) -> adapter in batches
+-> ledger (binding / event / dead letter)
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from etl.errors import MappingError
+from etl.ledger import Accepted, ClaimResult, Ledger, payload_hash
+from etl.mapping import EntitySpec
+from etl.mapping import Mapping as MappingFile
+from etl.validation import PayloadInvalid, PayloadValidator
+
+log = logging.getLogger("etl.sink")
+
+DEFAULT_BATCH_SIZE = 100
+
+
+@dataclass
+class OutboundItem:
+    entity: str
+    key: str
+    payload: dict[str, Any]
+    record: dict[str, Any]
+    payload_hash: str
+    odoo_model: str | None = None
+    odoo_id: int | None = None
+    sku: str | None = None
+    stream: str | None = None
+
+
+@dataclass
+class SendResult:
+    key: str
+    ok: bool
+    remote_id: str | None = None
+    http_status: int | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+
+
+@runtime_checkable
+class Adapter(Protocol):
+    """A platform's writer: sends a batch of one entity, answers one result per item."""
+
+    def send(self, entity: str, items: list[OutboundItem]) -> list[SendResult]: ...
+
+
+class DeadLettersFound(RuntimeError):
+    """Raised by :meth:`SyncEngine.finish` when ``fail_on_dead_letters`` is set and records failed."""
+
+
+@dataclass
+class RunSummary:
+    run_id: int
+    sent: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    busy: int = 0
+    filtered: int = 0
+    duration_ms: float = 0.0
+    failures: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "sent": self.sent,
+            "unchanged": self.unchanged,
+            "failed": self.failed,
+            "busy": self.busy,
+            "filtered": self.filtered,
+            "duration_ms": round(self.duration_ms, 1),
+        }
+
+
+class SyncEngine:
+    """Drives records of one platform through mapping, validation, the ledger and the adapter."""
+
+    def __init__(
+        self,
+        *,
+        platform: str,
+        mapping: MappingFile,
+        adapter: Adapter,
+        ledger: Ledger,
+        validator: PayloadValidator | None = None,
+        flow: str = "sync",
+        config: Mapping[str, Any] | None = None,
+        fail_on_dead_letters: bool = False,
+        force: bool = False,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        workers: int = 1,
+        require_schemas: bool = True,
+    ) -> None:
+        self.platform = platform
+        self.mapping = mapping
+        self.adapter = adapter
+        self.ledger = ledger
+        self.validator = validator
+        self.config = dict(config or {})
+        self.fail_on_dead_letters = fail_on_dead_letters
+        self.force = force
+        self.batch_size = max(1, batch_size)
+        self.workers = max(1, workers)
+        if validator is not None and require_schemas:
+            missing = [e for e in mapping.entities if not validator.has_schema(e)]
+            if missing:
+                raise ValueError(
+                    f"no payload schema for {platform} entities {', '.join(missing)}: add "
+                    f"{validator.schema_dir}/<entity>.json or remove them from the mapping file"
+                )
+        self.run_id = ledger.start_run(flow, platform)
+        http = getattr(adapter, "http", None)
+        if http is not None and hasattr(http, "run_id"):
+            http.run_id = self.run_id
+        self.summary = RunSummary(self.run_id)
+        self._buffers: dict[str, dict[str, OutboundItem]] = {}
+        self._started = time.monotonic()
+        self._finished = False
+
+    # ------------------------------------------------------------ intake
+
+    def process(self, stream: str, record: Mapping[str, Any]) -> None:
+        """Route one tap record to every entity fed by ``stream``."""
+        for spec in self.mapping.entities_for_stream(stream):
+            self.process_entity(spec.name, record, stream=stream)
+
+    def process_entity(self, entity: str, record: Mapping[str, Any], stream: str | None = None) -> None:
+        spec = self.mapping.entity(entity)
+        rec = dict(record)
+        if not self.mapping.accepts(entity, rec):
+            self.summary.filtered += 1
+            return
+        try:
+            key = self.mapping.key_of(entity, rec)
+        except MappingError as exc:
+            self._fail_unsent(spec, self._fallback_key(spec, rec), rec, stream, "MAPPING", str(exc))
+            return
+        try:
+            payload = self.mapping.build(entity, rec, self.config, key=key)
+            if self.validator is not None and self.validator.has_schema(entity):
+                self.validator.check(entity, payload, key=key)
+        except MappingError as exc:
+            self._fail_unsent(spec, key, rec, stream, "MAPPING", str(exc))
+            return
+        except PayloadInvalid as exc:
+            self._fail_unsent(spec, key, rec, stream, "INVALID", str(exc))
+            return
+        item = OutboundItem(
+            entity=entity,
+            key=key,
+            payload=payload,
+            record=rec,
+            payload_hash=payload_hash(payload),
+            odoo_model=spec.model,
+            odoo_id=self.mapping.odoo_id(entity, rec),
+            sku=self.mapping.sku_of(entity, rec),
+            stream=stream,
+        )
+        buf = self._buffers.setdefault(entity, {})
+        buf.pop(key, None)  # a later version of the same record in one batch wins
+        buf[key] = item
+        if len(buf) >= self._batch_size(spec):
+            self.flush(entity)
+
+    @staticmethod
+    def _fallback_key(spec: EntitySpec, record: Mapping[str, Any]) -> str:
+        return f"{spec.model or spec.name}:{record.get(spec.id_source, record.get('id', '?'))}"
+
+    def _batch_size(self, spec: EntitySpec) -> int:
+        sizes = getattr(self.adapter, "batch_size", None)
+        if isinstance(sizes, Mapping) and spec.name in sizes:
+            return max(1, int(sizes[spec.name]))
+        return spec.batch_size or self.batch_size
+
+    # ------------------------------------------------------------ failures
+
+    def _fail_unsent(
+        self, spec: EntitySpec, key: str, record: dict[str, Any], stream: str | None, code: str, reason: str
+    ) -> None:
+        log.warning("%s %s -> dead letter: %s", spec.name, key, reason)
+        self.ledger.add_dead_letter(
+            run_id=self.run_id,
+            platform=self.platform,
+            entity=spec.name,
+            key=key,
+            record=record,
+            reason=reason,
+            stream=stream,
+        )
+        self.ledger.record_event(
+            run_id=self.run_id,
+            platform=self.platform,
+            entity=spec.name,
+            key=key,
+            outcome="failed",
+            error_code=code,
+            error_message=reason,
+        )
+        self.summary.failed += 1
+        self.summary.failures.append(reason)
+
+    # ------------------------------------------------------------ sending
+
+    def flush(self, entity: str | None = None) -> None:
+        """Send everything buffered (for one entity, or all)."""
+        for name in [entity] if entity else list(self._buffers):
+            items = list(self._buffers.pop(name, {}).values())
+            if items:
+                self._flush_items(name, items)
+
+    def _flush_items(self, entity: str, items: list[OutboundItem]) -> None:
+        claims = self.ledger.claim_many(
+            self.platform,
+            entity,
+            {i.key: i.payload_hash for i in items},
+            run_id=self.run_id,
+            force=self.force,
+        )
+        todo = [i for i in items if claims[i.key] is ClaimResult.CLAIMED]
+        self.summary.unchanged += sum(1 for r in claims.values() if r is ClaimResult.UNCHANGED)
+        self.summary.busy += sum(1 for r in claims.values() if r is ClaimResult.BUSY)
+        if not todo:
+            return
+        size = self._batch_size(self.mapping.entity(entity))
+        batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+        if self.workers > 1 and len(batches) > 1:
+            with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="etl-sink") as pool:
+                outcomes = list(pool.map(lambda b: self._send(entity, b), batches))
+        else:
+            outcomes = [self._send(entity, b) for b in batches]
+        for batch, (results, elapsed_ms) in zip(batches, outcomes, strict=True):
+            self._settle(entity, batch, results, elapsed_ms)
+
+    def _send(self, entity: str, batch: list[OutboundItem]) -> tuple[dict[str, SendResult], float]:
+        t0 = time.monotonic()
+        try:
+            answer = self.adapter.send(entity, batch)
+        except Exception as exc:  # a whole-batch failure: every item becomes a dead letter, the run goes on
+            log.warning("%s batch of %d failed: %s", entity, len(batch), exc)
+            status = getattr(exc, "status", None)
+            code = getattr(exc, "code", None) or type(exc).__name__
+            answer = [
+                SendResult(i.key, False, http_status=status, error_code=str(code), error_message=str(exc))
+                for i in batch
+            ]
+        elapsed = (time.monotonic() - t0) * 1000
+        return {r.key: r for r in answer}, elapsed
+
+    def _settle(
+        self, entity: str, batch: list[OutboundItem], results: dict[str, SendResult], elapsed_ms: float
+    ) -> None:
+        share = elapsed_ms / max(1, len(batch))
+        accepted: list[Accepted] = []
+        events: list[dict[str, Any]] = []
+        for item in batch:
+            res = results.get(item.key) or SendResult(
+                item.key, False, error_code="NO_RESULT", error_message="the adapter returned no result for it"
+            )
+            base = {"run_id": self.run_id, "platform": self.platform, "entity": entity, "key": item.key}
+            if res.ok:
+                accepted.append(
+                    Accepted(
+                        entity,
+                        item.key,
+                        item.payload_hash,
+                        item.odoo_model,
+                        item.odoo_id,
+                        res.remote_id,
+                        item.sku,
+                    )
+                )
+                events.append(
+                    {**base, "outcome": "sent", "http_status": res.http_status, "duration_ms": share}
+                )
+                continue
+            reason = f"{res.error_code or 'ERROR'}: {res.error_message or 'rejected'}"
+            if res.http_status:
+                reason = f"HTTP {res.http_status} {reason}"
+            self.ledger.add_dead_letter(
+                run_id=self.run_id,
+                platform=self.platform,
+                entity=entity,
+                key=item.key,
+                record=item.record,
+                reason=reason,
+                stream=item.stream,
+            )
+            events.append(
+                {
+                    **base,
+                    "outcome": "failed",
+                    "http_status": res.http_status,
+                    "error_code": res.error_code,
+                    "error_message": res.error_message,
+                    "request_body": item.payload,
+                    "duration_ms": share,
+                }
+            )
+            self.summary.failed += 1
+            self.summary.failures.append(f"{entity} {item.key}: {reason}")
+        self.ledger.record_many(self.platform, accepted, self.run_id)
+        self.ledger.record_events(events)
+        self.summary.sent += len(accepted)
+
+    # ------------------------------------------------------------ end
+
+    def finish(self) -> RunSummary:
+        """Flush and close the run; raise :class:`DeadLettersFound` if asked to and anything failed."""
+        if self._finished:
+            return self.summary
+        self.flush()
+        self._finished = True
+        self.summary.duration_ms = (time.monotonic() - self._started) * 1000
+        status = "done" if not self.summary.failed else "done_with_errors"
+        self.ledger.finish_run(
+            self.run_id,
+            sent=self.summary.sent,
+            unchanged=self.summary.unchanged + self.summary.busy,
+            failed=self.summary.failed,
+            status=status,
+        )
+        if self.fail_on_dead_letters and self.summary.failed:
+            shown = "; ".join(self.summary.failures[:3])
+            raise DeadLettersFound(
+                f"{self.summary.failed} record(s) went to the dead letters in run {self.run_id} "
+                f"(first: {shown}); see `odoo-hub retry --run {self.run_id}`"
+            )
+        return self.summary
+
+    def retry_dead_letters(self, run_id: int | None = None) -> RunSummary:
+        """Re-send open dead letters (of ``run_id`` or all) through the same mapping, schema and adapter."""
+        letters = self.ledger.dead_letters(self.platform, run_id=run_id)
+        force, self.force = self.force, True
+        try:
+            for letter in letters:
+                if letter.entity not in self.mapping.entities:
+                    self.ledger.fail_dead_letter(
+                        letter.id,
+                        f"entity {letter.entity!r} is not in the mapping file any more",
+                        self.run_id,
+                    )
+                    self.summary.failed += 1
+                    continue
+                self.process_entity(letter.entity, letter.record, stream=letter.stream)
+            self.flush()
+        finally:
+            self.force = force
+        return self.finish()
