@@ -68,6 +68,7 @@ def serve(settings: Settings) -> int:
         log_config=None,
         lifespan="on",
         ws="websockets-sansio",  # the websockets package, Sans-I/O implementation
+        ws_max_size=4096,  # clients send nothing on /events
     )
     server = uvicorn.Server(config)
     shown = f"[{host}]" if ":" in host else host

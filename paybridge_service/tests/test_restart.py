@@ -134,3 +134,36 @@ def test_web_ecr_payment_finished_while_down_is_reconciled(tls: Tls, tmp_path: P
             assert after["auth_code"] == "A1B2C3"
             assert after["history"][-1]["detail"]["reason"] == "reconciled_after_restart"
         assert len(sim.sale_requests) == 1  # asked about, never sent again
+
+
+def test_web_ecr_payment_still_on_terminal_is_watched_again(tls: Tls, tmp_path: Path) -> None:
+    """Card still being presented after the restart: keep watching (no new sale); cancel still works."""
+    sim = WebEcrSimulator()
+    with serve_in_thread(sim.app()) as ecr_url:
+        env = _env(
+            tls, tmp_path / "pb.sqlite3", PAYBRIDGE_MODE="geidea_web_ecr", GEIDEA_WEB_ECR_URL=ecr_url,
+            GEIDEA_WEB_ECR_TERMINAL_ID=sim.terminal_id,
+        )  # fmt: skip
+        log = tmp_path / "paybridge.log"
+        with (
+            paybridge_process(env, log) as (url, proc),
+            httpx.Client(base_url=url, verify=tls.client_context()) as c,
+        ):
+            payment = c.post("/payment/start", headers=headers(), json=START).json()  # 1002: never decided
+            assert payment["status"] == "processing"
+            proc.kill()
+            proc.wait(10)
+        with (
+            paybridge_process(env, log) as (url, _p),
+            httpx.Client(base_url=url, verify=tls.client_context()) as c,
+        ):
+            after = c.get(f"/payment/{payment['id']}", headers=headers()).json()
+            assert after["status"] == "processing"
+            assert after["history"][-1]["detail"]["reason"] == "reconciled_after_restart"
+            other = c.post(
+                "/payment/start", headers=headers(), json={**START, "idempotency_key": "restart-2"}
+            )
+            assert (other.status_code, other.json()["error"]["code"]) == (409, "terminal_busy")
+            cancelled = c.post(f"/payment/{payment['id']}/cancel", headers=headers())
+            assert (cancelled.status_code, cancelled.json()["status"]) == (200, "cancelled")
+        assert len(sim.sale_requests) == 1
