@@ -63,6 +63,9 @@ DESCRIPTIONS = {
 # many2one fields whose reverse lookup must be fast (quantities of a product).
 INDEXED = {("stock.quant", "product_id"), ("stock.move", "product_id")}
 PARENT_FIELD = {"stock.location": "location_id"}
+NAMED = {"product.product", "product.template", "res.partner", "product.category", "stock.location"}
+# Names Odoo takes from a sequence when none is given.
+SEQUENCES = {"sale.order": "S%05d", "purchase.order": "P%05d", "stock.picking": "WH/OUT/%05d"}
 
 
 def now_string() -> str:
@@ -774,13 +777,17 @@ class Store:
                 if related.startswith("product_tmpl_id.") and related.count(".") == 1:
                     tmpl_vals[related.split(".")[1]] = vals.pop(name)
             vals["product_tmpl_id"] = self._create_one("product.template", tmpl_vals, uid, now, variant=False)
+        rid = table.next_id
+        if model in SEQUENCES and not vals.get("name"):
+            vals["name"] = SEQUENCES[model] % rid
+        if not vals.get("name") and isinstance(vals.get("product_id"), int) and "name" in table.fields:
+            vals["name"] = self.display_name("product.product", vals["product_id"])
         for name, spec in table.fields.items():
-            if spec.get("required") and spec.get("store") and name == "name" and not vals.get("name"):
+            if name == "name" and model in NAMED and spec.get("store") and not vals.get("name"):
                 raise ValidationError(
                     f"Missing required value for the field '{spec['string']}' ({name}) on model {model}.",
                     "create",
                 )
-        rid = table.next_id
         row: dict[str, Any] = {"id": rid, "create_date": stamp, "write_date": stamp}
         if "create_uid" in table.fields:
             row["create_uid"] = uid

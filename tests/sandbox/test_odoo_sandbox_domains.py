@@ -1,4 +1,4 @@
-"""Domains, order, paging and context of search/search_read on the recorded data (read-only, shared sandbox)."""
+"""Domains, order, paging and context of search / search_read on the recorded data (shared sandbox)."""
 
 from __future__ import annotations
 
@@ -141,8 +141,8 @@ def test_order_several_keys_and_directions(odoo_sandbox: OdooSandbox) -> None:
 def test_offset_limit_pages_cover_everything_once(odoo_sandbox: OdooSandbox) -> None:
     seen: list[int] = []
     for offset in range(0, 80, 7):
-        seen += ids(odoo_sandbox, "product.product", [], offset=offset, limit=7, order="write_date asc, id asc",
-                    context=ALL)  # fmt: skip
+        seen += ids(odoo_sandbox, "product.product", [], offset=offset, limit=7,
+                    order="write_date asc, id asc", context=ALL)  # fmt: skip
     assert len(seen) == len(set(seen)) == 72
 
 
@@ -197,8 +197,8 @@ def test_lang_context_accepted(odoo_sandbox: OdooSandbox) -> None:
 
 
 def test_empty_values_many2one_and_dates(odoo_sandbox: OdooSandbox) -> None:
-    rec = execute(odoo_sandbox, "product.product", "read", [1],
-                  fields=["barcode", "categ_id", "company_id", "write_date", "seller_ids", "weight"])[0]  # fmt: skip
+    fields = ["barcode", "categ_id", "company_id", "write_date", "seller_ids", "weight"]
+    rec = execute(odoo_sandbox, "product.product", "read", [1], fields=fields)[0]
     assert rec["barcode"] is False and rec["company_id"] is False and rec["seller_ids"] == []
     assert rec["categ_id"] == [3, "All / Expenses"] and isinstance(rec["weight"], float)
     assert len(rec["write_date"]) == 19 and rec["write_date"][10] == " "
@@ -222,8 +222,10 @@ def test_related_fields_come_from_the_template(odoo_sandbox: OdooSandbox) -> Non
         ([("no_such_field", "=", 1)], "ValueError: Invalid field product.product.no_such_field in leaf "
                                       "('no_such_field', '=', 1)"),
         ([("name", "like2", "x")], "ValueError: Invalid leaf ('name', 'like2', 'x')"),
-        ([("categ_id.nope", "=", 1)], "ValueError: Invalid field product.category.nope in leaf ('nope', '=', 1)"),
-        (["|", ("name", "=", "x")], "ValueError: Domain ['|', ['name', '=', 'x']] is syntactically not correct."),
+        ([("categ_id.nope", "=", 1)],
+         "ValueError: Invalid field product.category.nope in leaf ('nope', '=', 1)"),
+        (["|", ("name", "=", "x")],
+         "ValueError: Domain ['|', ['name', '=', 'x']] is syntactically not correct."),
     ],
 )  # fmt: skip
 def test_bad_domains_fault_like_odoo(odoo_sandbox: OdooSandbox, domain: list[Any], last: str) -> None:
