@@ -1,0 +1,108 @@
+"""End to end through real `meltano run`: the dev environment's tap against the Odoo sandbox.
+
+Meltano installs each plugin in its own venv from meltano.yml (`pip_url: -e .` for the tap), exactly as a
+user's `meltano install` does. Each test gets its own Meltano system database, so state never leaks between
+tests or into the developer's `.meltano/meltano.db`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sandbox.odoo import OdooSandbox, serve_odoo
+from tap_odoo.tap import TapOdoo
+
+ROOT = Path(__file__).resolve().parents[2]
+MELTANO = str(Path(sys.executable).with_name("meltano"))
+MODELS = ["product.product", "res.partner", "stock.warehouse"]
+
+
+def meltano(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        [MELTANO, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=480, check=False
+    )
+    assert proc.returncode == 0, f"meltano {' '.join(args)} failed:\n{proc.stderr[-4000:]}"
+    return proc
+
+
+@pytest.fixture(scope="module")
+def installed() -> None:
+    """`meltano install` once for the module (a no-op when the plugin venvs are already there)."""
+    env = dict(os.environ, MELTANO_SEND_ANONYMOUS_USAGE_STATS="false")
+    meltano(env, "install")
+
+
+@pytest.fixture
+def sandbox() -> Iterator[OdooSandbox]:
+    with serve_odoo(products=300) as sb:
+        yield sb
+
+
+def run_env(sb: OdooSandbox, tmp_path: Path) -> dict[str, str]:
+    return dict(
+        os.environ,
+        MELTANO_SEND_ANONYMOUS_USAGE_STATS="false",
+        MELTANO_ENVIRONMENT="dev",
+        MELTANO_DATABASE_URI=f"sqlite:///{tmp_path / 'meltano.db'}",
+        TAP_ODOO_URL=sb.url,
+        TAP_ODOO_DATABASE=sb.db,
+        TAP_ODOO_MODELS=json.dumps(MODELS),
+        TARGET_JSONL_DESTINATION_PATH=str(tmp_path / "out"),
+    )
+
+
+def read_stream(folder: Path, stream: str) -> list[dict]:
+    path = folder / f"{stream}.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def test_meltano_run_delivers_every_record_then_only_changes(
+    installed: None, sandbox: OdooSandbox, tmp_path: Path
+) -> None:
+    env = run_env(sandbox, tmp_path)
+    (tmp_path / "out").mkdir()
+    meltano(env, "run", "odoo-to-jsonl")
+
+    products = read_stream(tmp_path / "out", "product_product")
+    expected = sandbox.store.search_read("product.product", [], ["id"], context={"active_test": False})
+    assert sorted(r["id"] for r in products) == sorted(r["id"] for r in expected)
+    assert read_stream(tmp_path / "out", "stock_warehouse"), "warehouses did not arrive"
+
+    # Second run with the state the first one saved: only what changed since comes through.
+    changed_id = products[0]["id"]
+    sandbox.store.write("product.product", [changed_id], {"default_code": "E2E-CHANGED"})
+    for path in (tmp_path / "out").glob("*.jsonl"):
+        path.unlink()
+    meltano(env, "run", "odoo-to-jsonl")
+    again = read_stream(tmp_path / "out", "product_product")
+    assert [r["id"] for r in again if r.get("default_code") == "E2E-CHANGED"] == [changed_id]
+    assert len(again) < len(products) / 10, f"second run re-sent {len(again)} of {len(products)} products"
+
+
+def test_meltano_settings_match_the_taps_about() -> None:
+    """meltano.yml names every setting of the tap's own (and nothing `--about` does not know)."""
+    about = subprocess.run(
+        [str(Path(sys.executable).with_name("tap-odoo")), "--about", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    about_settings = set(json.loads(about.stdout)["settings"]["properties"])
+    own_settings = set(TapOdoo.config_jsonschema["properties"])
+    project = yaml.safe_load((ROOT / "meltano.yml").read_text())
+    extractor = next(p for p in project["plugins"]["extractors"] if p["name"] == "tap-odoo")
+    meltano_settings = {s["name"] for s in extractor["settings"]}
+    assert own_settings - meltano_settings == set(), "settings missing from meltano.yml"
+    assert meltano_settings - about_settings == set(), "meltano.yml settings the tap does not know"
+    for setting in extractor["settings"]:
+        assert setting.get("kind") and setting.get("description"), setting["name"]
+        if setting["name"] in {"password", "api_key"}:
+            assert setting.get("sensitive") is True, setting["name"]
