@@ -33,6 +33,17 @@ DEMO_MODELS = [
     "sale.order.line",
 ]
 
+SAMPLE_FIELDS = [
+    "id",
+    "default_code",
+    "name",
+    "list_price",
+    "categ_id",
+    "state",
+    "partner_id",
+    "amount_total",
+]
+
 
 def meltano(*args: str, env: dict[str, str]) -> None:
     """Run one meltano command in the project, failing the demo loudly if it fails."""
@@ -79,7 +90,7 @@ def summarize_jsonl(folder: Path, samples: int = 2) -> None:
         with path.open() as fh:
             for _, line in zip(range(samples), fh, strict=False):
                 record = json.loads(line)
-                brief = {k: record[k] for k in list(record)[:8]}
+                brief = {k: record[k] for k in SAMPLE_FIELDS if k in record}
                 print("  " + json.dumps(brief, ensure_ascii=False, default=str)[:300])
 
 
