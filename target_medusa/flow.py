@@ -164,15 +164,16 @@ class MedusaFlow:
     finished_flush = False
 
     def flush(self, *, final: bool = False) -> None:
-        """Send what is buffered: products first (stock needs them), deletes, order events; stock only at the
-        end (`final`), once every warehouse row of a SKU has been summed."""
+        """Send what is buffered: products first (stock needs them), deletes; stock and order events only at
+        the end (`final`), once every warehouse row of a SKU is summed and every transition of an order is
+        known (they are then sent in the order a customer lives them)."""
         self._flush_products()
         self._flush_deletes()
         if final:
             self._flush_stock()
+            self.events += self.orders.retry_waiting(final=True)
+            self._flush_events()
             self.finished_flush = True
-        self.events += self.orders.retry_waiting(final=final)
-        self._flush_events()
 
     def has_deferred(self) -> bool:
         """Records read but not yet sent (STATE must not be emitted past them)."""
