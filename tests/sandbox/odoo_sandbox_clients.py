@@ -59,4 +59,7 @@ def json2(
     if db is not None:
         headers["X-Odoo-Database"] = db
     status, _, raw = post(sb.url, f"/json/2/{model}/{method}", json.dumps(body).encode(), headers)
-    return status, json.loads(raw) if raw.startswith((b"{", b"[")) or raw[:1].isdigit() else raw
+    try:
+        return status, json.loads(raw)
+    except ValueError:
+        return status, raw  # a plain HTML 404 / 405 page
