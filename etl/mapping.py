@@ -45,7 +45,7 @@ class FieldSpec:
 class EntitySpec:
     name: str
     streams: list[str]
-    key: str
+    key: str | list[str]
     fields: list[FieldSpec]
     model: str | None = None
     id_source: str = "id"
@@ -240,20 +240,25 @@ class Mapping:
         return True
 
     def key_of(self, entity: str, record: MappingABC[str, Any]) -> str:
+        """The record's key on the platform; several key paths are joined with ``@``."""
         spec = self.entity(entity)
-        value = get_path(record, spec.key)
-        if _is_empty(value):
-            rid = get_path(record, spec.id_source)
-            raise MappingError(
-                entity=entity,
-                field=spec.key,
-                key=f"{spec.model or 'record'} id {rid}",
-                reason=f"the key field {spec.key!r} is empty",
-                fix=f"fill {spec.key} in Odoo or add a filter {{'source': '{spec.key}', 'op': 'present'}}",
-            )
-        if isinstance(value, MappingABC):
-            value = value.get("id")
-        return str(value)
+        paths = spec.key if isinstance(spec.key, list) else [spec.key]
+        parts: list[str] = []
+        for path in paths:
+            value = get_path(record, path)
+            if isinstance(value, MappingABC):
+                value = value.get("id")
+            if _is_empty(value):
+                rid = get_path(record, spec.id_source)
+                raise MappingError(
+                    entity=entity,
+                    field=path,
+                    key=f"{spec.model or 'record'} id {rid}",
+                    reason=f"the key field {path!r} is empty",
+                    fix=f"fill {path} in Odoo or add a filter {{'source': '{path}', 'op': 'present'}}",
+                )
+            parts.append(str(value))
+        return "@".join(parts)
 
     def odoo_id(self, entity: str, record: MappingABC[str, Any]) -> int | None:
         value = get_path(record, self.entity(entity).id_source)
@@ -277,8 +282,10 @@ class Mapping:
         """The payload for ``record``; :class:`MappingError` names the field, record key and fix."""
         spec = self.entity(entity)
         if key is None:
-            raw_key = get_path(record, spec.key)
-            key = None if _is_empty(raw_key) else str(raw_key)
+            try:
+                key = self.key_of(entity, record)
+            except MappingError:
+                key = None
         ctx = BuildContext(record=record, entity=entity, key=key, lookups=self.lookups, config=context or {})
         payload: dict[str, Any] = {}
         for fs in spec.fields:

@@ -54,7 +54,7 @@ MAPPING: dict[str, Any] = {
         "inventory": {
             "streams": ["stock_levels"],
             "model": "product.product",
-            "key": "stock_key",
+            "key": ["default_code", "warehouse_code"],
             "id_source": "product_id",
             "sku_source": "default_code",
             "filter": [{"source": "default_code", "op": "present"}],

@@ -240,3 +240,12 @@ def test_filter_ops() -> None:
     assert not m.accepts("product", {**ok, "company_id": {"id": 2, "name": "Other"}})
     assert not m.accepts("product", {**ok, "state": "cancel"})
     assert not m.accepts("product", {**ok, "archived": True})
+
+
+def test_composite_key_joins_paths() -> None:
+    doc = copy.deepcopy(PRODUCT_MAPPING)
+    doc["entities"]["product"]["key"] = ["default_code", "warehouse_id"]
+    m = Mapping.load(doc)
+    assert m.key_of("product", {"default_code": "A", "warehouse_id": {"id": 2, "name": "Chicago"}}) == "A@2"
+    with pytest.raises(MappingError, match="key field 'warehouse_id' is empty"):
+        m.key_of("product", {"default_code": "A", "warehouse_id": None})

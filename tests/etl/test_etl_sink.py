@@ -207,7 +207,7 @@ def test_stock_levels_with_lookup_and_safety_stock(shop: ShopServer, ledger: Led
         },
     ]
     for row in rows:
-        eng.process("stock_levels", {**row, "stock_key": f"{row['default_code']}@{row['warehouse_code']}"})
+        eng.process("stock_levels", row)
     summary = eng.finish()
     assert shop.stock == {("A", "loc_main"): 10, ("A", "loc_chicago"): 0}
     assert summary.failed == 1
