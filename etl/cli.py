@@ -1,9 +1,443 @@
-"""Placeholder until the etl issue lands."""
+"""``odoo-hub``: operate the pipeline (check, history, stats, retry, drift). See docs/etl.md."""
 
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
 import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from etl import drift as drift_mod
+from etl.errors import MappingFileError, PlatformUnavailable
+from etl.ledger import Ledger, default_ledger_url
+from etl.mapping import Mapping as MappingFile
+from etl.odoo_read import stock_rows
+from etl.platforms import Platform, get_platform
+from etl.progress import Progress
+from etl.readiness import read_and_assess
+from etl.sink import SyncEngine
+from etl.validation import PayloadValidator
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_CONFIG = 0, 1, 2
 
 
-def main() -> None:
-    """Say odoo-hub is not built yet."""
-    print("odoo-hub: not built yet", file=sys.stderr)
-    sys.exit(2)
+class ConfigError(Exception):
+    """A missing or wrong setting: the message names it."""
+
+
+# ---------------------------------------------------------------- output
+
+
+def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
+    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
+    return "\n".join(out)
+
+
+def emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    if args.json:
+        print(json.dumps(data, indent=2, default=str))
+    else:
+        print(text)
+
+
+def _fmt_time(value: Any) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if hasattr(value, "strftime") else str(value or "")
+
+
+# ---------------------------------------------------------------- settings
+
+
+def _setting(args: argparse.Namespace, attr: str, env: str, default: str | None = None) -> str | None:
+    value = getattr(args, attr, None)
+    return value if value not in (None, "") else os.environ.get(env) or default
+
+
+def odoo_config(args: argparse.Namespace) -> dict[str, Any]:
+    """Odoo settings from flags, then environment; the password / API key only from the environment."""
+    cfg: dict[str, Any] = {
+        "url": _setting(args, "odoo_url", "ODOO_URL"),
+        "database": _setting(args, "odoo_db", "ODOO_DB"),
+        "username": _setting(args, "odoo_username", "ODOO_USERNAME"),
+        "protocol": _setting(args, "odoo_protocol", "ODOO_PROTOCOL", "auto"),
+        "timeout": float(_setting(args, "odoo_timeout", "ODOO_TIMEOUT", "60") or 60),
+        "max_tries": 3,
+    }
+    for key, flag, env in (
+        ("url", "--odoo-url", "ODOO_URL"),
+        ("database", "--odoo-db", "ODOO_DB"),
+        ("username", "--odoo-username", "ODOO_USERNAME"),
+    ):
+        if not cfg[key]:
+            raise ConfigError(f"{env} (or {flag}) is not set: the Odoo {key}")
+    if os.environ.get("ODOO_API_KEY"):
+        cfg["api_key"] = os.environ["ODOO_API_KEY"]
+    elif os.environ.get("ODOO_PASSWORD"):
+        cfg["password"] = os.environ["ODOO_PASSWORD"]
+    else:
+        raise ConfigError(
+            "ODOO_PASSWORD or ODOO_API_KEY is not set (secrets are read from the environment only)"
+        )
+    return cfg
+
+
+def odoo_client(args: argparse.Namespace) -> Any:
+    from tap_odoo.client import OdooClient  # the tap's client: one way to talk to Odoo in the house
+
+    try:
+        return OdooClient.from_config(odoo_config(args))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def platform_of(args: argparse.Namespace, required: bool = True) -> Platform | None:
+    name = _setting(args, "target", "ODOO_HUB_TARGET")
+    if not name:
+        if required:
+            raise ConfigError("--target (or ODOO_HUB_TARGET) is not set: medusa, linkit or magento")
+        return None
+    try:
+        return get_platform(name)
+    except PlatformUnavailable as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def mapping_of(args: argparse.Namespace, platform: Platform | None) -> MappingFile | None:
+    path = _setting(args, "mapping", "ODOO_HUB_MAPPING")
+    if not path and platform is None:
+        return None
+    try:
+        return MappingFile.load(Path(path) if path else platform.default_mapping)  # type: ignore[union-attr]
+    except MappingFileError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def platform_config(platform: Platform) -> dict[str, Any]:
+    try:
+        return platform.config_from_env(os.environ)
+    except (KeyError, ValueError) as exc:
+        raise ConfigError(f"{platform.name} settings: {exc}") from None
+
+
+def ledger_of(args: argparse.Namespace) -> Ledger:
+    return Ledger(_setting(args, "ledger", "ODOO_HUB_LEDGER_URL") or default_ledger_url())
+
+
+def validator_of(platform: Platform) -> PayloadValidator:
+    return PayloadValidator(platform.name, getattr(platform, "schema_dir", None))
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    platform = platform_of(args, required=False)
+    mapping = mapping_of(args, platform)
+    client = odoo_client(args)
+    try:
+        conn = client.check()
+    except Exception as exc:  # OdooAuthError, transport errors: their messages carry no secret
+        data = {"connection": {"success": False, "message": str(exc)}, "ok": False}
+        emit(args, data, f"Odoo connection: FAILED\n  {exc}")
+        return EXIT_CONFIG
+    connection = {
+        "success": True,
+        "message": "Connection successful",
+        "odoo_version": conn.get("server_version"),
+        "user_id": conn.get("uid"),
+        "database": conn.get("database"),
+        "protocol": conn.get("protocol"),
+        "username": conn.get("username"),
+        "url": conn.get("url"),
+    }
+    readiness = read_and_assess(client, mapping, Progress(not args.quiet))
+    data = {"connection": connection, "readiness": readiness.as_dict(), "ok": not readiness.blocking}
+    lines = ["Odoo connection: OK"]
+    lines += [f"  {k:<13}{v}" for k, v in connection.items() if k not in ("success", "message")]
+    lines.append("")
+    lines.append(f"Readiness: score {readiness.score}/100" + (" - BLOCKED" if readiness.blocking else ""))
+    counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in readiness.counts.items())
+    lines.append(f"  read {counts}")
+    for issue in readiness.issues:
+        lines.append(f"  {issue.severity.upper():<9}{issue.code}: {issue.message}")
+        if issue.examples:
+            lines.append(f"  {'':<9}e.g. {'; '.join(issue.examples[:5])}")
+        lines.append(f"  {'':<9}fix: {issue.fix}")
+    if not readiness.issues:
+        lines.append("  no issues")
+    emit(args, data, "\n".join(lines))
+    return EXIT_PROBLEMS if readiness.blocking else EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    ledger = ledger_of(args)
+    runs = ledger.history(limit=args.limit, platform=args.platform)
+    data = [
+        {
+            "id": r.id,
+            "flow": r.flow,
+            "platform": r.platform,
+            "status": r.status,
+            "started_at": r.started_at.isoformat(),
+            "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+            "sent": r.sent,
+            "unchanged": r.unchanged,
+            "failed": r.failed,
+            "duration_ms": r.duration_ms,
+        }
+        for r in runs
+    ]
+    rows = [
+        [
+            r.id,
+            r.flow,
+            r.platform,
+            r.status,
+            _fmt_time(r.started_at),
+            f"{(r.duration_ms or 0) / 1000:.1f}s",
+            r.sent,
+            r.unchanged,
+            r.failed,
+        ]
+        for r in runs
+    ]
+    text = table(
+        rows, ["RUN", "FLOW", "PLATFORM", "STATUS", "STARTED (UTC)", "TOOK", "SENT", "UNCHANGED", "FAILED"]
+    )
+    emit(args, data, text if runs else "no runs recorded yet")
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    stats = ledger_of(args).stats(args.platform)
+    labels = {
+        "total_syncs": "total syncs",
+        "successful_syncs": "succeeded",
+        "failed_syncs": "failed",
+        "success_rate": "success rate %",
+        "avg_duration_ms": "avg duration ms",
+        "last_sync_at": "last sync",
+        "bound_records": "bound records",
+        "runs": "runs",
+        "open_dead_letters": "open dead letters",
+    }
+    text = table([[labels[k], "-" if v is None else v] for k, v in stats.items()], ["FIGURE", "VALUE"])
+    emit(args, stats, text)
+    return EXIT_OK
+
+
+def cmd_retry(args: argparse.Namespace) -> int:
+    platform = platform_of(args)
+    assert platform is not None
+    mapping = mapping_of(args, platform)
+    assert mapping is not None
+    config = platform_config(platform)
+    ledger = ledger_of(args)
+    letters = ledger.dead_letters(platform.name, run_id=args.run)
+    if not letters:
+        emit(args, {"retried": 0}, "no open dead letters" + (f" in run {args.run}" if args.run else ""))
+        return EXIT_OK
+    engine = SyncEngine(
+        platform=platform.name,
+        mapping=mapping,
+        adapter=platform.make_adapter(config, ledger),
+        ledger=ledger,
+        validator=validator_of(platform),
+        flow="retry",
+        config=config,
+    )
+    summary = engine.retry_dead_letters(run_id=args.run)
+    left = ledger.dead_letters(platform.name)
+    data = {"retried": len(letters), **summary.as_dict(), "still_failing": [d.key for d in left]}
+    lines = [
+        f"retried {len(letters)} dead letter(s) in run {summary.run_id}: "
+        f"{summary.sent} sent, {summary.failed} failed"
+    ]
+    if left:
+        lines.append(
+            table(
+                [[d.entity, d.key, d.attempts, d.reason[:100]] for d in left],
+                ["ENTITY", "KEY", "ATTEMPTS", "REASON"],
+            )
+        )
+    emit(args, data, "\n".join(lines))
+    return EXIT_PROBLEMS if summary.failed else EXIT_OK
+
+
+def cmd_dead_letters(args: argparse.Namespace) -> int:
+    letters = ledger_of(args).dead_letters(args.platform, run_id=args.run, include_resolved=args.all)
+    data = [
+        {
+            "id": d.id,
+            "run_id": d.run_id,
+            "platform": d.platform,
+            "entity": d.entity,
+            "key": d.key,
+            "attempts": d.attempts,
+            "reason": d.reason,
+            "last_tried_at": d.last_tried_at.isoformat(),
+            "resolved": d.resolved_at is not None,
+        }
+        for d in letters
+    ]
+    rows = [[d.id, d.run_id, d.platform, d.entity, d.key, d.attempts, d.reason[:90]] for d in letters]
+    text = (
+        table(rows, ["ID", "RUN", "PLATFORM", "ENTITY", "KEY", "ATTEMPTS", "REASON"]) if letters else "none"
+    )
+    emit(args, data, text)
+    return EXIT_OK
+
+
+def cmd_drift(args: argparse.Namespace) -> int:
+    platform = platform_of(args)
+    assert platform is not None
+    mapping = mapping_of(args, platform)
+    assert mapping is not None
+    config = platform_config(platform)
+    entity = platform.inventory_entity
+    mapping.entity(entity)
+    client = odoo_client(args)
+    progress = Progress(not args.quiet)
+    rows = stock_rows(client, progress=progress)
+    to_records = getattr(platform, "stock_records", None)
+    records = to_records(rows, config) if callable(to_records) else rows
+    stock_of = getattr(platform, "stock_of", drift_mod.default_stock_of)
+    expected, errors = drift_mod.expected_stock(records, mapping, entity, config, stock_of)
+    skus = sorted({e.sku for e in expected})
+    platform_stock = platform.fetch_stock(config, skus)
+    drifted = drift_mod.compare(expected, platform_stock, warning=args.warning, critical=args.critical)
+    summary = drift_mod.summarize(drifted)
+    bad = [r for r in drifted if r.status != "ok"]
+    data: dict[str, Any] = {
+        "summary": summary,
+        "thresholds": {"warning": args.warning, "critical": args.critical},
+        "rows": [r.as_dict() for r in (drifted if args.all else bad)],
+        "unmapped": errors,
+    }
+    lines = [
+        f"drift over {summary['total']} SKU x location: {summary['ok']} ok, {summary['warning']} warning, "
+        f"{summary['critical']} critical, {summary['not_found']} not found"
+    ]
+    shown = drifted if args.all else bad
+    if shown:
+        lines.append(
+            table(
+                [
+                    [
+                        r.status.upper(),
+                        r.sku,
+                        r.location,
+                        r.odoo_qty,
+                        "-" if r.platform_qty is None else r.platform_qty,
+                        "-" if r.diff is None else r.diff,
+                    ]
+                    for r in shown
+                ],
+                ["STATUS", "SKU", "LOCATION", "ODOO", "PLATFORM", "DIFF"],
+            )
+        )
+    if errors:
+        lines.append(f"{len(errors)} stock row(s) could not be mapped, e.g. {errors[0]}")
+    code = EXIT_PROBLEMS if bad else EXIT_OK
+    if args.fix and bad:
+        ledger = ledger_of(args)
+        engine = SyncEngine(
+            platform=platform.name,
+            mapping=mapping,
+            adapter=platform.make_adapter(config, ledger),
+            ledger=ledger,
+            validator=validator_of(platform),
+            flow="drift-fix",
+            config=config,
+            force=True,
+        )
+        for r in bad:
+            engine.process_entity(entity, r.record)
+        fixed = engine.finish()
+        data["fix"] = fixed.as_dict()
+        lines.append(f"--fix: re-pushed {fixed.sent} in run {fixed.run_id}, {fixed.failed} failed")
+        code = EXIT_PROBLEMS if fixed.failed else EXIT_OK
+    emit(args, data, "\n".join(lines))
+    return code
+
+
+# ---------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    common.add_argument("--ledger", help="SQLAlchemy URL of the ledger (env ODOO_HUB_LEDGER_URL)")
+    common.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
+    common.add_argument("--verbose", "-v", action="store_true", help="log details on stderr")
+    target = argparse.ArgumentParser(add_help=False)
+    target.add_argument("--target", help="medusa | linkit | magento | module:ATTR (env ODOO_HUB_TARGET)")
+    target.add_argument(
+        "--mapping", help="your own mapping file instead of the target's (env ODOO_HUB_MAPPING)"
+    )
+    odoo = argparse.ArgumentParser(add_help=False)
+    odoo.add_argument("--odoo-url", help="env ODOO_URL")
+    odoo.add_argument("--odoo-db", help="env ODOO_DB")
+    odoo.add_argument(
+        "--odoo-username", help="env ODOO_USERNAME (password: env ODOO_PASSWORD or ODOO_API_KEY)"
+    )
+    odoo.add_argument(
+        "--odoo-protocol", choices=["auto", "xmlrpc", "jsonrpc", "json2"], help="env ODOO_PROTOCOL"
+    )
+    odoo.add_argument("--odoo-timeout", help="seconds per Odoo request (env ODOO_TIMEOUT, default 60)")
+
+    parser = argparse.ArgumentParser(prog="odoo-hub", description="Operate the Odoo Hub pipeline.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p = sub.add_parser(
+        "check", parents=[common, target, odoo], help="test the Odoo connection, then readiness"
+    )
+    p.set_defaults(func=cmd_check)
+    p = sub.add_parser("history", parents=[common], help="recent runs from the ledger")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--platform")
+    p.set_defaults(func=cmd_history)
+    p = sub.add_parser("stats", parents=[common], help="sync statistics from the ledger")
+    p.add_argument("--platform")
+    p.set_defaults(func=cmd_stats)
+    p = sub.add_parser("retry", parents=[common, target], help="re-send dead letters through the target")
+    p.add_argument("--run", type=int, help="only the dead letters of this run")
+    p.set_defaults(func=cmd_retry)
+    p = sub.add_parser("dead-letters", parents=[common], help="list dead letters")
+    p.add_argument("--platform")
+    p.add_argument("--run", type=int)
+    p.add_argument("--all", action="store_true", help="include resolved ones")
+    p.set_defaults(func=cmd_dead_letters)
+    p = sub.add_parser("drift", parents=[common, target, odoo], help="compare Odoo stock with the platform's")
+    p.add_argument("--warning", type=float, default=drift_mod.WARNING, help="warn above this difference")
+    p.add_argument(
+        "--critical", type=float, default=drift_mod.CRITICAL, help="critical above this difference"
+    )
+    p.add_argument("--fix", action="store_true", help="re-push the drifted SKUs")
+    p.add_argument("--all", action="store_true", help="list SKUs without drift too")
+    p.set_defaults(func=cmd_drift)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(levelname)s %(message)s",
+    )
+    try:
+        code = args.func(args)
+    except ConfigError as exc:
+        print(f"odoo-hub {args.command}: {exc}", file=sys.stderr)
+        code = EXIT_CONFIG
+    except MappingFileError as exc:
+        print(f"odoo-hub {args.command}: {exc}", file=sys.stderr)
+        code = EXIT_CONFIG
+    sys.exit(code)

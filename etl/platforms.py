@@ -30,7 +30,17 @@ class Platform(Protocol):
 
 
 def get_platform(name: str) -> Platform:
-    """The ``PLATFORM`` object of ``target_<name>.platform``; a clear error when there is none yet."""
+    """The ``PLATFORM`` object of ``target_<name>.platform``; a clear error when there is none yet.
+
+    ``package.module:ATTR`` loads a platform from any importable module (your own target).
+    """
+    if ":" in name:
+        module_name, _, attr = name.partition(":")
+        try:
+            found = getattr(importlib.import_module(module_name), attr)
+        except (ImportError, AttributeError) as exc:
+            raise PlatformUnavailable(f"cannot load platform {name!r}: {exc}") from None
+        return found
     if name not in KNOWN_PLATFORMS:
         raise PlatformUnavailable(f"unknown platform {name!r}; choose one of {', '.join(KNOWN_PLATFORMS)}")
     module_name = f"target_{name}.platform"
