@@ -14,7 +14,7 @@ from sandbox.odoo import OdooSandbox
 def post(url: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
     """One POST on a fresh connection: (status, headers, body)."""
     parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
     try:
         conn.request("POST", path, body=body, headers=headers)
         resp = conn.getresponse()

@@ -105,8 +105,13 @@ def test_dotted_path_through_many2one(odoo_sandbox: OdooSandbox) -> None:
     assert office
     for rec in execute(sb, "product.product", "read", office, fields=["categ_id"]):
         assert rec["categ_id"][1] == "All / Saleable / Office Furniture"
-    lines = execute(sb, "sale.order.line", "search_read", [("order_id.partner_id.name", "=", "Deco Addict")],
-                    fields=["order_id"])  # fmt: skip
+    lines = execute(
+        sb,
+        "sale.order.line",
+        "search_read",
+        [("order_id.partner_id.name", "=", "Deco Addict")],
+        fields=["order_id"],
+    )
     orders = {
         r["id"]: r["partner_id"][1]
         for r in execute(sb, "sale.order", "search_read", [], fields=["partner_id"])
@@ -128,12 +133,25 @@ def test_child_of(odoo_sandbox: OdooSandbox) -> None:
 
 
 def test_order_several_keys_and_directions(odoo_sandbox: OdooSandbox) -> None:
-    rows = execute(odoo_sandbox, "product.template", "search_read", [], fields=["list_price", "name"],
-                   order="list_price desc, name asc")  # fmt: skip
+    rows = execute(
+        odoo_sandbox,
+        "product.template",
+        "search_read",
+        [],
+        fields=["list_price", "name"],
+        order="list_price desc, name asc",
+    )
     keys = [(-r["list_price"], r["name"].lower()) for r in rows]
     assert keys == sorted(keys) and len(rows) > 10
-    rows = execute(odoo_sandbox, "product.product", "search_read", [], fields=["write_date"],
-                   order="write_date desc, id desc", context=ALL)  # fmt: skip
+    rows = execute(
+        odoo_sandbox,
+        "product.product",
+        "search_read",
+        [],
+        fields=["write_date"],
+        order="write_date desc, id desc",
+        context=ALL,
+    )
     pairs = [(r["write_date"], r["id"]) for r in rows]
     assert pairs == sorted(pairs, reverse=True) and len(pairs) == 72
 
@@ -141,8 +159,15 @@ def test_order_several_keys_and_directions(odoo_sandbox: OdooSandbox) -> None:
 def test_offset_limit_pages_cover_everything_once(odoo_sandbox: OdooSandbox) -> None:
     seen: list[int] = []
     for offset in range(0, 80, 7):
-        seen += ids(odoo_sandbox, "product.product", [], offset=offset, limit=7,
-                    order="write_date asc, id asc", context=ALL)  # fmt: skip
+        seen += ids(
+            odoo_sandbox,
+            "product.product",
+            [],
+            offset=offset,
+            limit=7,
+            order="write_date asc, id asc",
+            context=ALL,
+        )
     assert len(seen) == len(set(seen)) == 72
 
 
@@ -161,8 +186,16 @@ def test_keyset_paging_on_write_date_and_id(odoo_sandbox: OdooSandbox) -> None:
                 ("write_date", "=", last[0]),
                 ("id", ">", last[1]),
             ]
-        page = execute(sb, "product.product", "search_read", domain, fields=["write_date"], limit=10,
-                       order="write_date asc, id asc", context=ALL)  # fmt: skip
+        page = execute(
+            sb,
+            "product.product",
+            "search_read",
+            domain,
+            fields=["write_date"],
+            limit=10,
+            order="write_date asc, id asc",
+            context=ALL,
+        )
         if not page:
             break
         seen += [r["id"] for r in page]
@@ -209,8 +242,13 @@ def test_related_fields_come_from_the_template(odoo_sandbox: OdooSandbox) -> Non
     product = execute(
         sb, "product.product", "read", [46], fields=["name", "list_price", "categ_id", "product_tmpl_id"]
     )
-    template = execute(sb, "product.template", "read", [product[0]["product_tmpl_id"][0]],
-                       fields=["name", "list_price", "categ_id"])  # fmt: skip
+    template = execute(
+        sb,
+        "product.template",
+        "read",
+        [product[0]["product_tmpl_id"][0]],
+        fields=["name", "list_price", "categ_id"],
+    )
     assert {k: product[0][k] for k in ("name", "list_price", "categ_id")} == {
         k: template[0][k] for k in ("name", "list_price", "categ_id")
     }
@@ -219,15 +257,21 @@ def test_related_fields_come_from_the_template(odoo_sandbox: OdooSandbox) -> Non
 @pytest.mark.parametrize(
     ("domain", "last"),
     [
-        ([("no_such_field", "=", 1)], "ValueError: Invalid field product.product.no_such_field in leaf "
-                                      "('no_such_field', '=', 1)"),
+        (
+            [("no_such_field", "=", 1)],
+            "ValueError: Invalid field product.product.no_such_field in leaf ('no_such_field', '=', 1)",
+        ),
         ([("name", "like2", "x")], "ValueError: Invalid leaf ('name', 'like2', 'x')"),
-        ([("categ_id.nope", "=", 1)],
-         "ValueError: Invalid field product.category.nope in leaf ('nope', '=', 1)"),
-        (["|", ("name", "=", "x")],
-         "ValueError: Domain ['|', ['name', '=', 'x']] is syntactically not correct."),
+        (
+            [("categ_id.nope", "=", 1)],
+            "ValueError: Invalid field product.category.nope in leaf ('nope', '=', 1)",
+        ),
+        (
+            ["|", ("name", "=", "x")],
+            "ValueError: Domain ['|', ['name', '=', 'x']] is syntactically not correct.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_domains_fault_like_odoo(odoo_sandbox: OdooSandbox, domain: list[Any], last: str) -> None:
     with pytest.raises(xmlrpc.client.Fault) as err:
         execute(odoo_sandbox, "product.product", "search", domain)
@@ -250,8 +294,9 @@ def test_name_search(odoo_sandbox: OdooSandbox) -> None:
 
 
 def test_fields_get_with_attributes(odoo_sandbox: OdooSandbox) -> None:
-    got = execute(odoo_sandbox, "product.product", "fields_get", ["name", "qty_available"],
-                  attributes=["type", "store"])  # fmt: skip
+    got = execute(
+        odoo_sandbox, "product.product", "fields_get", ["name", "qty_available"], attributes=["type", "store"]
+    )
     assert got == {
         "name": {"type": "char", "store": False},
         "qty_available": {"type": "float", "store": False},

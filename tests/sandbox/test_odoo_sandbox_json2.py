@@ -1,4 +1,4 @@
-"""Odoo 19's JSON-2 API (bearer API key, named arguments, JSON errors with HTTP status) and version switches."""
+"""Odoo 19's JSON-2 API (bearer key, named arguments, JSON errors with HTTP status) and the version switch."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import http.client
 import json
 import xmlrpc.client
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -26,7 +27,7 @@ def key(sb: OdooSandbox, login: str = "admin") -> str:
 
 def get(url: str, path: str) -> tuple[int, bytes]:
     parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=10)
     try:
         conn.request("GET", path)
         resp = conn.getresponse()
@@ -36,21 +37,33 @@ def get(url: str, path: str) -> tuple[int, bytes]:
 
 
 def test_search_read_matches_xmlrpc(sb19: OdooSandbox) -> None:
-    body = {"domain": [["categ_id.name", "=", "Office Furniture"]], "fields": ["name", "categ_id"],
-            "order": "id asc", "limit": 5, "context": {"lang": "en_US"}}  # fmt: skip
+    body = {
+        "domain": [["categ_id.name", "=", "Office Furniture"]],
+        "fields": ["name", "categ_id"],
+        "order": "id asc",
+        "limit": 5,
+        "context": {"lang": "en_US"},
+    }
     status, got = json2(sb19, "product.product", "search_read", body, key(sb19), sb19.db)
     assert status == 200 and len(got) == 5
-    assert got == execute(sb19, "product.product", "search_read", body["domain"], fields=body["fields"],
-                          order="id asc", limit=5)  # fmt: skip
+    assert got == execute(
+        sb19, "product.product", "search_read", body["domain"], fields=body["fields"], order="id asc", limit=5
+    )
 
 
 def test_ids_and_named_arguments(sb19: OdooSandbox) -> None:
     status, got = json2(sb19, "product.product", "read", {"ids": [1, 2], "fields": ["name"]}, key(sb19))
-    assert status == 200 and got == [{"id": 1, "name": "Restaurant Expenses"}, {"id": 2, "name": "Hotel Accommodation"}]
-    status, count = json2(sb19, "product.product", "search_count", {"domain": [], "context": {"active_test": False}},
-                          key(sb19))  # fmt: skip
+    assert status == 200 and got == [
+        {"id": 1, "name": "Restaurant Expenses"},
+        {"id": 2, "name": "Hotel Accommodation"},
+    ]
+    status, count = json2(
+        sb19, "product.product", "search_count", {"domain": [], "context": {"active_test": False}}, key(sb19)
+    )
     assert (status, count) == (200, 72)
-    status, pairs = json2(sb19, "res.partner", "name_search", {"name": "Deco", "domain": [], "limit": 5}, key(sb19))
+    status, pairs = json2(
+        sb19, "res.partner", "name_search", {"name": "Deco", "domain": [], "limit": 5}, key(sb19)
+    )
     assert status == 200 and [10, "Deco Addict"] in pairs
     status, fields = json2(sb19, "res.country", "fields_get", {"attributes": ["type"]}, key(sb19))
     assert status == 200 and fields["name"] == {"type": "char"}
@@ -61,7 +74,10 @@ def test_create_write_unlink(sb19: OdooSandbox) -> None:
     assert status == 200 and isinstance(new_ids, list)
     status, ok = json2(sb19, "res.partner", "write", {"ids": new_ids, "vals": {"city": "Ghent"}}, key(sb19))
     assert (status, ok) == (200, True)
-    assert json2(sb19, "res.partner", "read", {"ids": new_ids, "fields": ["city"]}, key(sb19))[1][0]["city"] == "Ghent"
+    assert (
+        json2(sb19, "res.partner", "read", {"ids": new_ids, "fields": ["city"]}, key(sb19))[1][0]["city"]
+        == "Ghent"
+    )
     assert json2(sb19, "res.partner", "unlink", {"ids": new_ids}, key(sb19)) == (200, True)
     assert json2(sb19, "res.partner", "read", {"ids": new_ids, "fields": ["city"]}, key(sb19)) == (200, [])
 
@@ -69,28 +85,99 @@ def test_create_write_unlink(sb19: OdooSandbox) -> None:
 @pytest.mark.parametrize(
     ("model", "method", "body", "login", "status", "name", "message"),
     [
-        ("product.product", "search_read", {}, None, 401, "werkzeug.exceptions.Unauthorized", "Invalid apikey"),
-        ("product.product", "search_read", {}, "wrong", 401, "werkzeug.exceptions.Unauthorized", "Invalid apikey"),
-        ("no.such.model", "search_read", {}, "admin", 404, "werkzeug.exceptions.NotFound",
-         "Object no.such.model doesn't exist"),
-        ("product.product", "no_such_method", {}, "admin", 404, "builtins.AttributeError",
-         "type object 'product.product' has no attribute 'no_such_method'"),
-        ("product.product", "search_read", {"domain": [["name", "like2", "x"]]}, "admin", 422, "builtins.ValueError",
-         "Invalid leaf ('name', 'like2', 'x')"),
-        ("product.product", "search_read", {"fields": ["no_such_field"]}, "admin", 422, "builtins.ValueError",
-         "Invalid field 'no_such_field' on model 'product.product'"),
-        ("product.product", "write", {"ids": [1], "vals": {"name": "x"}}, "demo", 403,
-         "odoo.exceptions.AccessError", None),
-        ("product.product", "write", {"ids": [999999], "vals": {"name": "x"}}, "admin", 404,
-         "odoo.exceptions.MissingError", None),
-        ("product.product", "_compute_display_name", {"ids": [1]}, "admin", 403, "odoo.exceptions.AccessError",
-         "Private methods (such as _compute_display_name) cannot be called remotely."),
+        (
+            "product.product",
+            "search_read",
+            {},
+            None,
+            401,
+            "werkzeug.exceptions.Unauthorized",
+            "Invalid apikey",
+        ),
+        (
+            "product.product",
+            "search_read",
+            {},
+            "wrong",
+            401,
+            "werkzeug.exceptions.Unauthorized",
+            "Invalid apikey",
+        ),
+        (
+            "no.such.model",
+            "search_read",
+            {},
+            "admin",
+            404,
+            "werkzeug.exceptions.NotFound",
+            "Object no.such.model doesn't exist",
+        ),
+        (
+            "product.product",
+            "no_such_method",
+            {},
+            "admin",
+            404,
+            "builtins.AttributeError",
+            "type object 'product.product' has no attribute 'no_such_method'",
+        ),
+        (
+            "product.product",
+            "search_read",
+            {"domain": [["name", "like2", "x"]]},
+            "admin",
+            422,
+            "builtins.ValueError",
+            "Invalid leaf ('name', 'like2', 'x')",
+        ),
+        (
+            "product.product",
+            "search_read",
+            {"fields": ["no_such_field"]},
+            "admin",
+            422,
+            "builtins.ValueError",
+            "Invalid field 'no_such_field' on model 'product.product'",
+        ),
+        (
+            "product.product",
+            "write",
+            {"ids": [1], "vals": {"name": "x"}},
+            "demo",
+            403,
+            "odoo.exceptions.AccessError",
+            None,
+        ),
+        (
+            "product.product",
+            "write",
+            {"ids": [999999], "vals": {"name": "x"}},
+            "admin",
+            404,
+            "odoo.exceptions.MissingError",
+            None,
+        ),
+        (
+            "product.product",
+            "_compute_display_name",
+            {"ids": [1]},
+            "admin",
+            403,
+            "odoo.exceptions.AccessError",
+            "Private methods (such as _compute_display_name) cannot be called remotely.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_errors_are_json_with_http_status(
-    sb19: OdooSandbox, model: str, method: str, body: dict[str, object], login: str | None, status: int, name: str,
+    sb19: OdooSandbox,
+    model: str,
+    method: str,
+    body: dict[str, object],
+    login: str | None,
+    status: int,
+    name: str,
     message: str | None,
-) -> None:  # fmt: skip
+) -> None:
     api_key = None if login is None else ("0" * 40 if login == "wrong" else key(sb19, login))
     got_status, got = json2(sb19, model, method, body, api_key)
     assert got_status == status
@@ -106,8 +193,12 @@ def test_errors_are_json_with_http_status(
 def test_wrong_database_and_bad_json(sb19: OdooSandbox) -> None:
     status, got = json2(sb19, "product.product", "search_count", {}, key(sb19), db="nope")
     assert status == 404 and "nope" in got["message"]
-    status, _, raw = post(sb19.url, "/json/2/product.product/search_count", b"{not json",
-                          {"Authorization": f"bearer {key(sb19)}", "Content-Type": "application/json"})  # fmt: skip
+    status, _, raw = post(
+        sb19.url,
+        "/json/2/product.product/search_count",
+        b"{not json",
+        {"Authorization": f"bearer {key(sb19)}", "Content-Type": "application/json"},
+    )
     assert status == 400 and json.loads(raw)["name"] == "werkzeug.exceptions.BadRequest"
 
 
@@ -119,9 +210,13 @@ def test_error_context_is_the_request_context(sb19: OdooSandbox) -> None:
 
 def test_web_version_and_reported_version(sb19: OdooSandbox) -> None:
     status, raw = get(sb19.url, "/web/version")
-    assert status == 200 and json.loads(raw) == {"version": "19.0", "version_info": [19, 0, 0, "final", 0, ""]}
+    assert status == 200 and json.loads(raw) == {
+        "version": "19.0",
+        "version_info": [19, 0, 0, "final", 0, ""],
+    }
     common = xmlrpc.client.ServerProxy(f"{sb19.url}/xmlrpc/2/common")
-    assert common.version()["server_version_info"] == [19, 0, 0, "final", 0, ""]
+    info: Any = common.version()
+    assert info["server_version_info"] == [19, 0, 0, "final", 0, ""]
 
 
 def test_json2_and_web_version_are_404_before_19(odoo_sandbox: OdooSandbox) -> None:
@@ -134,7 +229,7 @@ def test_json2_and_web_version_are_404_before_19(odoo_sandbox: OdooSandbox) -> N
 def test_configurable_version(version: str) -> None:
     with serve_odoo(version=version) as sb:
         common = xmlrpc.client.ServerProxy(f"{sb.url}/xmlrpc/2/common")
-        info = common.version()
+        info: Any = common.version()
         assert info["server_version"] == info["server_serie"] == version
         assert info["server_version_info"][0] == int(version[:2])
 

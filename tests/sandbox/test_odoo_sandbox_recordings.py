@@ -66,9 +66,9 @@ def test_xmlrpc_cassette_replay(odoo_sandbox: OdooSandbox, item: dict[str, Any])
         if fault.faultCode == 1:
             assert got.value.faultString.startswith("Traceback (most recent call last):\n")
         return
-    got = xmlrpc.client.loads(body, use_builtin_types=True)[0][0]
-    assert shape(got) == shape(want)
-    assert got == want
+    answer = xmlrpc.client.loads(body, use_builtin_types=True)[0][0]
+    assert shape(answer) == shape(want)
+    assert answer == want
 
 
 @pytest.mark.parametrize("item", JSONRPC, ids=[f"jsonrpc-{i}" for i in range(len(JSONRPC))])
@@ -146,8 +146,11 @@ def _jsonrpc_request(key: str) -> dict[str, Any]:
         return {"service": "common", "method": "authenticate", "args": ["demo17", "admin", password, {}]}
     if key == "search_read_ok":
         kwargs = {"fields": ["id", "name", "write_date"], "limit": 2, "order": "write_date asc, id asc"}
-        return {"service": "object", "method": "execute_kw", "args": ["demo17", 2, "admin", "product.product",
-                "search_read", [[]], kwargs]}  # fmt: skip
+        return {
+            "service": "object",
+            "method": "execute_kw",
+            "args": ["demo17", 2, "admin", "product.product", "search_read", [[]], kwargs],
+        }
     req = FAULTS[key]["request"]
     args = [
         req["db"],
@@ -187,9 +190,15 @@ def test_recorded_records_read_back_exactly(odoo_sandbox: OdooSandbox) -> None:
     for model_dir in sorted(p for p in recordings_dir().iterdir() if (p / "records.json").is_file()):
         rec = json.loads((model_dir / "records.json").read_text())
         got = execute(
-            odoo_sandbox, rec["model"], "search_read", [], fields=rec["fields"], limit=rec["limit"],
-            order=rec["order"], context=rec["context"],
-        )  # fmt: skip
+            odoo_sandbox,
+            rec["model"],
+            "search_read",
+            [],
+            fields=rec["fields"],
+            limit=rec["limit"],
+            order=rec["order"],
+            context=rec["context"],
+        )
         assert got == rec["records"], rec["model"]
         count = execute(odoo_sandbox, rec["model"], "search_count", [], context=rec["context"])
         if (

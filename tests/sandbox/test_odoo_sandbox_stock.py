@@ -36,10 +36,24 @@ def changed() -> Iterator[tuple[OdooSandbox, dict[str, dict[str, float]]]]:
             "stock.quant", {"product_id": 5, "location_id": 28, "quantity": 7.0, "reserved_quantity": 2.0}
         )
         store.create("stock.quant", {"product_id": 5, "location_id": 18, "quantity": 3.0})
-        for src, dst, amount, state in [(4, 8, 4.0, "assigned"), (8, 5, 1.0, "confirmed"), (4, 28, 9.0, "done"),
-                                        (28, 5, 2.0, "assigned"), (8, 28, 6.0, "assigned")]:  # fmt: skip
-            store.create("stock.move", {"product_id": 5, "location_id": src, "location_dest_id": dst,
-                                        "product_uom_qty": amount, "product_qty": amount, "state": state})  # fmt: skip
+        for src, dst, amount, state in [
+            (4, 8, 4.0, "assigned"),
+            (8, 5, 1.0, "confirmed"),
+            (4, 28, 9.0, "done"),
+            (28, 5, 2.0, "assigned"),
+            (8, 28, 6.0, "assigned"),
+        ]:
+            store.create(
+                "stock.move",
+                {
+                    "product_id": 5,
+                    "location_id": src,
+                    "location_dest_id": dst,
+                    "product_uom_qty": amount,
+                    "product_qty": amount,
+                    "state": state,
+                },
+            )
         yield sb, before
 
 
@@ -68,8 +82,14 @@ def test_quantities_follow_quants_and_open_moves(
 
 def test_recorded_quantities_as_the_cassette(odoo_sandbox: OdooSandbox) -> None:
     """The cassette's read of products 1-3 with {'warehouse': 1} (services: all zero)."""
-    got = execute(odoo_sandbox, "product.product", "read", [1, 2, 3],
-                  fields=["qty_available", "virtual_available", "free_qty"], context={"warehouse": 1})  # fmt: skip
+    got = execute(
+        odoo_sandbox,
+        "product.product",
+        "read",
+        [1, 2, 3],
+        fields=["qty_available", "virtual_available", "free_qty"],
+        context={"warehouse": 1},
+    )
     assert got == [
         {"id": i, "qty_available": 0.0, "virtual_available": 0.0, "free_qty": 0.0} for i in (1, 2, 3)
     ]
@@ -78,8 +98,13 @@ def test_recorded_quantities_as_the_cassette(odoo_sandbox: OdooSandbox) -> None:
 def test_on_hand_and_free_match_the_recorded_quants(odoo_sandbox: OdooSandbox) -> None:
     sb = odoo_sandbox
     wh = set(execute(sb, "stock.location", "search", [("id", "child_of", 7)], context={"active_test": False}))
-    quants = execute(sb, "stock.quant", "search_read", [("product_id", "=", 17)],
-                     fields=["location_id", "quantity", "reserved_quantity"])  # fmt: skip
+    quants = execute(
+        sb,
+        "stock.quant",
+        "search_read",
+        [("product_id", "=", 17)],
+        fields=["location_id", "quantity", "reserved_quantity"],
+    )
     mine = [q for q in quants if q["location_id"][0] in wh]
     got = qty(sb, 17, {"warehouse": 1})
     assert got["qty_available"] == sum(q["quantity"] for q in mine) > 0

@@ -14,8 +14,14 @@ from odoo_sandbox_clients import execute
 
 from sandbox.odoo import OdooSandbox, serve_odoo
 
-VERSION_CALL = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1,
-                           "params": {"service": "common", "method": "version", "args": []}}).encode()  # fmt: skip
+VERSION_CALL = json.dumps(
+    {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "id": 1,
+        "params": {"service": "common", "method": "version", "args": []},
+    }
+).encode()
 
 
 @pytest.fixture
@@ -26,7 +32,7 @@ def sb() -> Iterator[OdooSandbox]:
 
 def connect(sb: OdooSandbox) -> http.client.HTTPConnection:
     parts = urlsplit(sb.url)
-    return http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    return http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=10)
 
 
 def call(conn: http.client.HTTPConnection) -> http.client.HTTPResponse:
@@ -110,6 +116,8 @@ def test_call_counter(sb: OdooSandbox) -> None:
     execute(sb, "product.product", "search_read", [], fields=["id"], limit=1)
     execute(sb, "product.product", "search_read", [], fields=["id"], limit=1)
     execute(sb, "res.partner", "search_count", [])
-    assert sb.calls[("product.product", "search_read")] == 2 and sb.calls[("res.partner", "search_count")] == 1
+    assert (
+        sb.calls[("product.product", "search_read")] == 2 and sb.calls[("res.partner", "search_count")] == 1
+    )
     sb.calls.reset()
     assert sum(sb.calls.values()) == 0

@@ -33,8 +33,13 @@ def test_create_product_makes_template_and_stamps_dates(sb: OdooSandbox) -> None
         sb, "product.product", "create", {"name": "Sandbox Chair", "list_price": 12, "default_code": "SC1"}
     )
     after = utc_now()
-    rec = execute(sb, "product.product", "read", [pid],
-                  fields=["name", "list_price", "product_tmpl_id", "write_date", "create_date", "display_name"])[0]  # fmt: skip
+    rec = execute(
+        sb,
+        "product.product",
+        "read",
+        [pid],
+        fields=["name", "list_price", "product_tmpl_id", "write_date", "create_date", "display_name"],
+    )[0]
     assert rec["name"] == "Sandbox Chair" and rec["list_price"] == 12.0
     assert before <= rec["write_date"] <= after and rec["create_date"] == rec["write_date"]
     assert rec["display_name"] == "[SC1] Sandbox Chair"
@@ -87,10 +92,15 @@ def test_unlink_removes_everywhere(sb: OdooSandbox) -> None:
 
 
 def test_one2many_inverse_lists_follow_creates_writes_unlinks(sb: OdooSandbox) -> None:
-    order = execute(sb, "sale.order", "create", {
-        "partner_id": 10,
-        "order_line": [(0, 0, {"product_id": 5, "product_uom_qty": 2}), (0, 0, {"product_id": 6})],
-    })  # fmt: skip
+    order = execute(
+        sb,
+        "sale.order",
+        "create",
+        {
+            "partner_id": 10,
+            "order_line": [(0, 0, {"product_id": 5, "product_uom_qty": 2}), (0, 0, {"product_id": 6})],
+        },
+    )
     lines = execute(sb, "sale.order", "read", [order], fields=["order_line", "partner_id"])[0]
     assert len(lines["order_line"]) == 2 and lines["partner_id"] == [10, "Deco Addict"]
     got = execute(sb, "sale.order.line", "read", lines["order_line"], fields=["order_id", "product_id"])
@@ -105,10 +115,11 @@ def test_one2many_inverse_lists_follow_creates_writes_unlinks(sb: OdooSandbox) -
 
 
 def test_demo_user_is_read_only_as_recorded(sb: OdooSandbox) -> None:
-    for key, method, args in [
+    cases: list[tuple[str, str, list[Any]]] = [
         ("access_error_demo_create_product", "create", [{"name": "demo-should-fail"}]),
         ("access_error_demo_write_product", "write", [[1], {"name": "Restaurant Expenses"}]),
-    ]:
+    ]
+    for key, method, args in cases:
         with pytest.raises(xmlrpc.client.Fault) as err:
             execute(sb, "product.product", method, *args, login="demo")
         assert (err.value.faultCode, err.value.faultString) == (
@@ -153,8 +164,9 @@ def test_store_api_and_write_date_ties(sb: OdooSandbox) -> None:
     stamp = "2032-02-02 02:02:02"
     for pid in (30, 5, 17):
         sb.store.write("product.product", [pid], {"weight": 1.0}, now=stamp)
-    page = sb.store.search_read("product.product", [("write_date", ">=", stamp)], ["write_date"],
-                                order="write_date asc, id asc")  # fmt: skip
+    page = sb.store.search_read(
+        "product.product", [("write_date", ">=", stamp)], ["write_date"], order="write_date asc, id asc"
+    )
     assert [r["id"] for r in page] == [5, 17, 30] and {r["write_date"] for r in page} == {stamp}
     new = sb.store.create("res.partner", {"name": "Store Partner"})
     assert sb.store.search("res.partner", [("name", "=", "Store Partner")]) == [new]
@@ -165,8 +177,9 @@ def test_store_api_and_write_date_ties(sb: OdooSandbox) -> None:
 def test_on_call_hook_writes_between_pages(sb: OdooSandbox) -> None:
     """A write between two pages: offset paging skips a record, keyset paging on (write_date, id) does not."""
     order = "write_date asc, id asc"
-    first = execute(sb, "product.product", "search_read", [], fields=["write_date"], limit=10, order=order,
-                    context=ALL)  # fmt: skip
+    first = execute(
+        sb, "product.product", "search_read", [], fields=["write_date"], limit=10, order=order, context=ALL
+    )
     moved = first[0]["id"]  # already read; its write moves it to the end and shifts every later offset by one
 
     def hook(model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> None:
@@ -176,8 +189,20 @@ def test_on_call_hook_writes_between_pages(sb: OdooSandbox) -> None:
     sb.on_call = hook
     sb.calls.reset()
     offset_seen = [r["id"] for r in first]
-    offset_seen += [r["id"] for r in execute(sb, "product.product", "search_read", [], fields=["id"], offset=10,
-                                             limit=100, order=order, context=ALL)]  # fmt: skip
+    offset_seen += [
+        r["id"]
+        for r in execute(
+            sb,
+            "product.product",
+            "search_read",
+            [],
+            fields=["id"],
+            offset=10,
+            limit=100,
+            order=order,
+            context=ALL,
+        )
+    ]
     assert len(set(offset_seen)) == 71  # one record was skipped by the offset pager
     assert sb.calls[("product.product", "search_read")] == 1
 
@@ -186,8 +211,12 @@ def test_on_call_hook_writes_between_pages(sb: OdooSandbox) -> None:
     last = (first[-1]["write_date"], first[-1]["id"])
     domain = ["|", ("write_date", ">", last[0]), "&", ("write_date", "=", last[0]), ("id", ">", last[1])]
     keyset_seen = [r["id"] for r in first]
-    keyset_seen += [r["id"] for r in execute(sb, "product.product", "search_read", domain, fields=["id"],
-                                             limit=100, order=order, context=ALL)]  # fmt: skip
+    keyset_seen += [
+        r["id"]
+        for r in execute(
+            sb, "product.product", "search_read", domain, fields=["id"], limit=100, order=order, context=ALL
+        )
+    ]
     assert len(set(keyset_seen)) == 72  # nothing skipped; the moved record comes again at the end
     assert keyset_seen[-1] == moved
     sb.on_call = None
