@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from odoo_sandbox_clients import execute
+from odoo_sandbox_clients import execute, jsonrpc
 
 from sandbox.odoo import OdooSandbox, recordings_dir, serve_odoo
 from sandbox.odoo.errors import recorded_fault
@@ -230,3 +230,26 @@ def test_read_with_no_fields_reads_every_field(sb: OdooSandbox) -> None:
 
 def test_recordings_dir_points_at_the_recordings() -> None:
     assert (recordings_dir() / "faults.json").is_file() and (recordings_dir() / "product.product").is_dir()
+
+
+def test_execute_legacy_paths_db_service_and_search_count_flag(sb: OdooSandbox) -> None:
+    legacy = xmlrpc.client.ServerProxy(f"{sb.url}/xmlrpc/object")
+    assert legacy.execute(sb.db, 2, "admin", "product.product", "search_count", [("id", "=", 1)]) == 1
+    assert execute(sb, "product.product", "search", [("id", "<", 5)], count=True) == 4
+    assert jsonrpc(sb, "db", "list")["result"] == ["demo17"]
+    unknown_db = jsonrpc(sb, "common", "authenticate", "nope", "admin", "admin", {})
+    assert unknown_db["error"]["data"]["name"] == "psycopg2.OperationalError"
+    assert 'database "nope" does not exist' in unknown_db["error"]["data"]["message"]
+
+
+def test_a_failing_hook_still_gets_an_answer(sb: OdooSandbox) -> None:
+    def hook(model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> None:
+        raise RuntimeError("hook broke")
+
+    sb.on_call = hook
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        execute(sb, "res.country", "search_count", [])
+    assert "hook broke" in err.value.faultString
+    answer = jsonrpc(sb, "object", "execute_kw", sb.db, 2, "admin", "res.country", "search_count", [[]])
+    assert answer["error"]["data"]["name"] == "builtins.RuntimeError"
+    sb.on_call = None
