@@ -46,6 +46,12 @@ def harvest(paths: list[Path]) -> dict[str, dict[str, dict[str, Any]]]:
             model, method = params[3], params[4]
             kwargs = params[6] if len(params) > 6 else {}
             ctx = kwargs.get("context") or {}
+            if method == "fields_get" and isinstance(result, dict):
+                # the real server's field order (fields_get.json is stored sorted)
+                found.setdefault("_field_order", {})[model] = {
+                    str(i): {"name": n} for i, n in enumerate(result)
+                }
+                continue
             if method not in ("search_read", "read") or not isinstance(result, list):
                 continue
             if ctx.get("warehouse") or ctx.get("location"):

@@ -229,7 +229,12 @@ class Store:
 
     def _merge_cassette_records(self) -> None:
         """Fill in records and values only the cassettes show (e.g. products 56-77 and their templates)."""
-        for model, recs in recordings.cassette_records().items():
+        harvested = recordings.cassette_records()
+        for model, order in harvested.pop("_field_order", {}).items():
+            names = [order[str(i)]["name"] for i in range(len(order))]
+            fields = self.tables[model].fields
+            self.tables[model].fields = {n: fields[n] for n in [*names, *sorted(set(fields) - set(names))]}
+        for model, recs in harvested.items():
             table = self.tables[model]
             for sid, rec in sorted(recs.items(), key=lambda kv: int(kv[0])):
                 rid = int(sid)

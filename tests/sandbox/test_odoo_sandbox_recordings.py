@@ -69,6 +69,7 @@ def test_xmlrpc_cassette_replay(odoo_sandbox: OdooSandbox, item: dict[str, Any])
     answer = xmlrpc.client.loads(body, use_builtin_types=True)[0][0]
     assert shape(answer) == shape(want)
     assert answer == want
+    assert body == recorded["body"]["string"].encode()  # byte for byte, member order included
 
 
 @pytest.mark.parametrize("item", JSONRPC, ids=[f"jsonrpc-{i}" for i in range(len(JSONRPC))])
@@ -81,6 +82,8 @@ def test_jsonrpc_cassette_replay(odoo_sandbox: OdooSandbox, item: dict[str, Any]
     assert headers["Content-Type"] == recorded["headers"]["Content-Type"][0]
     got, want = json.loads(body), json.loads(recorded["body"]["string"])
     assert list(got) == list(want)  # same members in the same order
+    if "error" not in want:
+        assert body == recorded["body"]["string"].encode()  # byte for byte
     if "error" in want:
         got_debug, want_debug = got["error"]["data"].pop("debug"), want["error"]["data"].pop("debug")
         assert got_debug.startswith("Traceback (most recent call last):\n")
