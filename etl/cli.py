@@ -134,6 +134,29 @@ def validator_of(platform: Platform) -> PayloadValidator:
     return PayloadValidator(platform.name, getattr(platform, "schema_dir", None))
 
 
+def engine_of(
+    platform: Platform,
+    mapping: MappingFile,
+    config: dict[str, Any],
+    ledger: Ledger,
+    flow: str,
+    force: bool = False,
+) -> SyncEngine:
+    try:
+        return SyncEngine(
+            platform=platform.name,
+            mapping=mapping,
+            adapter=platform.make_adapter(config, ledger),
+            ledger=ledger,
+            validator=validator_of(platform),
+            flow=flow,
+            config=config,
+            force=force,
+        )
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 # ---------------------------------------------------------------- commands
 
 
@@ -244,15 +267,7 @@ def cmd_retry(args: argparse.Namespace) -> int:
     if not letters:
         emit(args, {"retried": 0}, "no open dead letters" + (f" in run {args.run}" if args.run else ""))
         return EXIT_OK
-    engine = SyncEngine(
-        platform=platform.name,
-        mapping=mapping,
-        adapter=platform.make_adapter(config, ledger),
-        ledger=ledger,
-        validator=validator_of(platform),
-        flow="retry",
-        config=config,
-    )
+    engine = engine_of(platform, mapping, config, ledger, "retry")
     summary = engine.retry_dead_letters(run_id=args.run)
     left = ledger.dead_letters(platform.name)
     data = {"retried": len(letters), **summary.as_dict(), "still_failing": [d.key for d in left]}
@@ -348,16 +363,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
     code = EXIT_PROBLEMS if bad else EXIT_OK
     if args.fix and bad:
         ledger = ledger_of(args)
-        engine = SyncEngine(
-            platform=platform.name,
-            mapping=mapping,
-            adapter=platform.make_adapter(config, ledger),
-            ledger=ledger,
-            validator=validator_of(platform),
-            flow="drift-fix",
-            config=config,
-            force=True,
-        )
+        engine = engine_of(platform, mapping, config, ledger, "drift-fix", force=True)
         for r in bad:
             engine.process_entity(entity, r.record)
         fixed = engine.finish()

@@ -8,6 +8,7 @@ PYTHONPATH, by the CLI tests. The API: ``POST /items/bulk`` (per-item errors), `
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -215,6 +216,10 @@ class ShopPlatform:
     name = "shop"
     default_mapping = HERE / "shop_mapping.json"  # tests pass --mapping
     inventory_entity = "inventory"
+
+    @property
+    def schema_dir(self) -> str | None:
+        return os.environ.get("SHOP_SCHEMAS")
 
     def config_from_env(self, env: Mapping[str, str]) -> dict[str, Any]:
         if not env.get("SHOP_URL"):
