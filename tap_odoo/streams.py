@@ -227,33 +227,35 @@ class OdooStream(Stream):
             offset = 0
             while True:
                 page = self._read_page(fields, normalise, first_domain, offset, order)
+                size = len(page)
                 if page:
                     yield page
-                if len(page) < self.page_size:
+                if size < self.page_size:
                     return
-                offset += len(page)
+                offset += size
         # keyset: continue strictly after the last (write_date, id) read
         page_domain = first_domain
         while True:
             page = self._read_page(fields, normalise, page_domain, 0, order)
             if not page:
                 return
-            last = page[-1]
+            # read the cursor before handing the page out: the consumer normalises rows in place
+            when, last_id = page[-1].get("write_date"), page[-1]["id"]
+            full = len(page) >= self.page_size
             yield page
-            if len(page) < self.page_size:
+            if not full:
                 return
-            if incremental and last.get("write_date"):
-                when = last["write_date"]
+            if incremental and when:
                 page_domain = [
                     *domain,
                     "|",
                     ["write_date", ">", when],
                     "&",
                     ["write_date", "=", when],
-                    ["id", ">", last["id"]],
+                    ["id", ">", last_id],
                 ]
             else:
-                page_domain = [*domain, ["id", ">", last["id"]]]
+                page_domain = [*domain, ["id", ">", last_id]]
 
     def _start(self, context: Context | None) -> tuple[str | None, set[int]]:
         """Where to start (Odoo datetime) and ids already emitted at exactly the bookmark."""

@@ -292,3 +292,51 @@ def test_stock_levels_incremental_rereads_only_changed_products(fresh: t.Any) ->
     # the changed product, plus at most those whose moves share the bookmark's second (re-read on purpose)
     assert product_id in reread
     assert len(reread) <= 3 < len({r["product_id"] for r in levels})
+
+
+def test_stream_maps_and_flattening(sb17: t.Any) -> None:
+    config = sandbox_config(
+        sb17,
+        models=["product.product"],
+        fields={"product.product": ["name", "default_code", "categ_id"]},
+        stream_maps={"product_product": {"sku": "default_code", "default_code": None}},
+        flattening_enabled=True,
+        flattening_max_depth=1,
+    )
+    run = run_tap(config)
+    records = run.records("product_product")
+    assert len(records) == 72
+    sample = next(r for r in records if r["sku"])
+    assert "default_code" not in sample
+    assert "categ_id__id" in sample and "categ_id__name" in sample
+    schema = next(m["schema"] for m in run.messages if m["type"] == "SCHEMA")
+    assert "sku" in schema["properties"] and "categ_id__name" in schema["properties"]
+
+
+def test_cli_test_flag_reports_connection(sb17: t.Any, tmp_path: Path) -> None:
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps(sandbox_config(sb17, models=["uom.uom"])))
+    done = subprocess.run(
+        [sys.executable, "-m", "tap_odoo", "--config", str(config), "--test"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Connection check" in done.stderr
+    for part in ("'server_version': '17.0'", "'uid': 2", f"'database': '{sb17.db}'", "'protocol': 'jsonrpc'"):
+        assert part in done.stderr
+    assert "'password'" not in done.stderr
+
+
+@pytest.mark.parametrize("prefetch", [True, False])
+@pytest.mark.parametrize("pagination", ["keyset", "offset"])
+def test_every_page_is_read(sb17: t.Any, prefetch: bool, pagination: str) -> None:
+    config = sandbox_config(
+        sb17, models=["product.product", "uom.uom"], page_size=7, prefetch=prefetch, pagination=pagination
+    )
+    config["full_sync_streams"] = ["uom.uom"]  # id keyset for full-table streams
+    run = run_tap(config)
+    assert sorted(run.ids("product_product")) == sorted(set(run.ids("product_product")))
+    assert len(run.ids("product_product")) == 72
+    assert len(run.ids("uom_uom")) == 26

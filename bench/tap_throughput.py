@@ -1,0 +1,241 @@
+"""tap-odoo throughput against the Odoo sandbox, measured in one run.
+
+1. records/s of ``tap-odoo`` (a subprocess writing Singer messages to /dev/null) divided by records/s of a
+   bare loop doing the same ``search_read`` calls (same fields, page size, order, keyset domains,
+   context) with the same transport; goal >= 0.9.
+2. client CPU per record of XML-RPC, JSON-RPC and JSON-2 (bare loop, same calls).
+3. peak RSS of the tap at a small and at the full product count (goal: flat).
+
+The sandbox runs in its own process (``odoo-sandbox odoo``), so server and client do not share a GIL.
+
+    .venv/bin/python bench/tap_throughput.py                 # 200,000 products
+    .venv/bin/python bench/tap_throughput.py --products 5000 # quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import typing as t
+from pathlib import Path
+
+from tap_odoo.client import OdooClient
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+API_KEY = "5a4d1f0c0ffee0d00a5a4d1f0c0ffee0d00a5a4d"  # the sandbox's fixed demo key for admin
+FIELDS = [
+    "name",
+    "default_code",
+    "barcode",
+    "list_price",
+    "weight",
+    "volume",
+    "categ_id",
+    "active",
+    "create_date",
+    "product_tmpl_id",
+    "type",
+    "uom_id",
+    "company_id",
+    "seller_ids",
+    "taxes_id",
+    "description_sale",
+]
+MODEL = "product.product"
+
+
+def start_sandbox(products: int) -> tuple[subprocess.Popen[str], str]:
+    """Serve an Odoo 19 sandbox (all three protocols) in a subprocess; return it and its URL."""
+    proc = subprocess.Popen(
+        [str(BIN / "odoo-sandbox"), "odoo", "--port", "0", "--products", str(products), "--version", "19.0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdout is not None
+    url = ""
+    while True:
+        line = proc.stdout.readline()
+        if not line:
+            raise RuntimeError("the sandbox exited before serving")
+        found = re.search(r"sandbox on (http://\S+)", line)
+        if found:
+            url = found.group(1)
+        if "products:" in line:
+            return proc, url
+
+
+def bare_loop(
+    url: str, protocol: str, page_size: int, limit_id: int | None = None
+) -> tuple[int, float, float]:
+    """The tap's search_read calls without the tap: (records, seconds, client CPU seconds)."""
+    api_key = API_KEY if protocol == "json2" else None
+    client = OdooClient(
+        url=url, database="demo17", username="admin", password="admin", api_key=api_key, protocol=protocol
+    )
+    client.check()
+    fields = ["id", *FIELDS, "write_date"]
+    base: list[t.Any] = [["id", "<=", limit_id]] if limit_id else []
+    context = {"lang": "en_US", "active_test": False}
+    domain = base
+    count = 0
+    wall, cpu = time.perf_counter(), time.process_time()
+    while True:
+        rows = client.search_read(
+            MODEL, domain, fields, limit=page_size, order="write_date asc, id asc", context=context
+        )
+        count += len(rows)
+        if len(rows) < page_size:
+            break
+        last = rows[-1]
+        when = last["write_date"]
+        domain = [
+            *base,
+            "|",
+            ["write_date", ">", when],
+            "&",
+            ["write_date", "=", when],
+            ["id", ">", last["id"]],
+        ]
+    result = count, time.perf_counter() - wall, time.process_time() - cpu
+    client.close()
+    return result
+
+
+def run_tap(
+    url: str, protocol: str, page_size: int, workdir: Path, limit_id: int | None = None, prefetch: bool = True
+) -> dict[str, float]:
+    """tap-odoo to /dev/null: records, wall seconds, in-process sync seconds, peak RSS (MiB)."""
+    config: dict[str, t.Any] = {
+        "url": url,
+        "database": "demo17",
+        "username": "admin",
+        "password": "admin",
+        "protocol": protocol,
+        "models": [MODEL],
+        "fields": {MODEL: FIELDS},
+        "page_size": page_size,
+        "stock_levels": False,
+        "prefetch": prefetch,
+    }
+    if protocol == "json2":
+        config["api_key"] = API_KEY
+    if limit_id:
+        config["domains"] = {MODEL: [["id", "<=", limit_id]]}
+    path = workdir / f"config-{protocol}-{limit_id}-{prefetch}.json"
+    path.write_text(json.dumps(config))
+    errors = workdir / "stderr.log"
+    with open(os.devnull, "w") as devnull, open(errors, "w") as err:
+        wall = time.perf_counter()
+        proc = subprocess.Popen([str(BIN / "tap-odoo"), "--config", str(path)], stdout=devnull, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - wall
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    log = errors.read_text()
+    if proc.returncode != 0:
+        raise RuntimeError(f"tap-odoo failed:\n{log[-3000:]}")
+    records = sync = 0.0
+    for line in log.splitlines():
+        if "METRIC" not in line or '"product_product"' not in line:
+            continue
+        metric = json.loads(line.split("METRIC: ", 1)[1])
+        if metric["metric"] == "record_count":
+            records = metric["value"]
+        elif metric["metric"] == "sync_duration":
+            sync = metric["value"]
+    return {"records": records, "wall": wall, "sync": sync, "rss_mib": usage.ru_maxrss / 1024}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--products", type=int, default=200_000, help="generated products (default 200000)")
+    parser.add_argument("--small", type=int, default=10_000, help="record count of the small RSS run")
+    parser.add_argument("--page-size", type=int, default=2000)
+    parser.add_argument(
+        "--protocol",
+        default="jsonrpc",
+        choices=["xmlrpc", "jsonrpc", "json2"],
+        help="transport of the tap vs bare-loop ratio",
+    )
+    parser.add_argument(
+        "--cpu-records", type=int, default=20_000, help="records per protocol in the CPU part"
+    )
+    parser.add_argument("--repeat", type=int, default=2, help="passes of tap and bare loop (best taken)")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    proc, url = start_sandbox(args.products)
+    print(f"sandbox: Odoo 19.0, {args.products} generated products, {url}")
+    print(f"fields: {len(FIELDS) + 2} of {MODEL}, page_size {args.page_size}, order write_date, id (keyset)")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            workdir = Path(tmp)
+            bare_loop(url, args.protocol, args.page_size, limit_id=args.page_size * 2)  # warm-up
+            bare_rates, tap_rates, tap_wall_rates = [], [], []
+            tap_full: dict[str, float] = {}
+            for _ in range(args.repeat):
+                count, seconds, _cpu = bare_loop(url, args.protocol, args.page_size)
+                bare_rates.append(count / seconds)
+                tap_full = run_tap(url, args.protocol, args.page_size, workdir)
+                if tap_full["records"] != count:
+                    raise RuntimeError(
+                        f"tap emitted {tap_full['records']} records, the bare loop read {count}"
+                    )
+                tap_rates.append(tap_full["records"] / tap_full["sync"])
+                tap_wall_rates.append(tap_full["records"] / tap_full["wall"])
+            bare, tap = max(bare_rates), max(tap_rates)
+            print()
+            print(f"[1] {args.protocol}, {count} records")
+            print(f"    bare search_read loop : {bare:10.0f} records/s")
+            print(
+                f"    tap-odoo > /dev/null  : {tap:10.0f} records/s (stream sync)  "
+                f"{max(tap_wall_rates):.0f} records/s (whole process incl. start-up and discovery)"
+            )
+            print(
+                f"    ratio tap / bare      : {tap / bare:10.2f}   (goal >= 0.9)   "
+                f"whole-process ratio {max(tap_wall_rates) / bare:.2f}"
+            )
+            serial = run_tap(url, args.protocol, args.page_size, workdir, prefetch=False)
+            if serial["records"] != count:
+                raise RuntimeError(f"tap emitted {serial['records']} records, the bare loop read {count}")
+            serial_rate = serial["records"] / serial["sync"]
+            print(
+                f"    tap, prefetch off     : {serial_rate:10.0f} records/s   ratio {serial_rate / bare:.2f}"
+            )
+
+            print()
+            print(f"[2] client CPU per record, bare loop over the first {args.cpu_records} records")
+            limit_id = args.cpu_records
+            for protocol in ("xmlrpc", "jsonrpc", "json2"):
+                count, seconds, cpu = bare_loop(url, protocol, args.page_size, limit_id=limit_id)
+                print(
+                    f"    {protocol:8s}: {cpu / count * 1e6:7.1f} us CPU/record  "
+                    f"{count / seconds:8.0f} records/s  ({count} records)"
+                )
+
+            print()
+            small = run_tap(url, args.protocol, args.page_size, workdir, limit_id=args.small)
+            print("[3] tap-odoo peak RSS")
+            print(f"    {small['records']:8.0f} records: {small['rss_mib']:6.1f} MiB")
+            print(
+                f"    {tap_full['records']:8.0f} records: {tap_full['rss_mib']:6.1f} MiB   "
+                f"(growth {tap_full['rss_mib'] - small['rss_mib']:+.1f} MiB)"
+            )
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    print(f"\nbench took {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
