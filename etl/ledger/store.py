@@ -34,11 +34,11 @@ def project_dir() -> Path:
 
 
 def default_ledger_url() -> str:
-    """``$ODOO_HUB_LEDGER_URL``, else a SQLite file ``.odoo-hub/ledger.sqlite`` under the project."""
+    """``$ODOO_HUB_LEDGER_URL``, else a SQLite file ``.ledger/ledger.sqlite`` under the project."""
     url = os.environ.get("ODOO_HUB_LEDGER_URL")
     if url:
         return url
-    return f"sqlite:///{project_dir() / '.odoo-hub' / 'ledger.sqlite'}"
+    return f"sqlite:///{project_dir() / '.ledger' / 'ledger.sqlite'}"
 
 
 def _now() -> datetime:

@@ -76,6 +76,8 @@ def test_check_connection_and_readiness_on_the_sandbox(odoo_sandbox: OdooSandbox
     assert "duplicate_sku" not in issues and data["ok"] is True
     assert issues["missing_sku"]["severity"] == "warning" and issues["missing_sku"]["count"] > 0
     assert data["readiness"]["score"] == 90
+    assert "reading product.product: " in proc.stderr  # progress goes to stderr, stdout stays pure JSON
+    assert "reading" not in run(["check", "--json", "--quiet"], env, expect=0).stderr
     text = run(["check"], env, expect=0).stdout
     assert "Odoo connection: OK" in text and "Readiness: score 90/100" in text and "missing_sku" in text
 

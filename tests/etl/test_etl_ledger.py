@@ -43,7 +43,7 @@ def test_default_url_under_project(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
     monkeypatch.delenv("ODOO_HUB_LEDGER_URL", raising=False)
     monkeypatch.setenv("MELTANO_PROJECT_ROOT", str(tmp_path))
-    assert default_ledger_url() == f"sqlite:///{tmp_path}/.odoo-hub/ledger.sqlite"
+    assert default_ledger_url() == f"sqlite:///{tmp_path}/.ledger/ledger.sqlite"
     monkeypatch.setenv("ODOO_HUB_LEDGER_URL", "postgresql+psycopg://u@h/db")
     assert default_ledger_url() == "postgresql+psycopg://u@h/db"
 
