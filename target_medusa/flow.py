@@ -23,6 +23,7 @@ from etl.validation import PayloadValidator
 from target_medusa.adapter import MedusaAdapter, Outcome
 from target_medusa.bindings import Accepted, Bindings
 from target_medusa.client import MedusaClient
+from target_medusa.fastcheck import compile_file
 from target_medusa.mapping import DEFAULT_MAPPING
 from target_medusa.orders import LINK_ENTITY, OrderEvents, sort_events
 
@@ -102,6 +103,7 @@ class MedusaFlow:
             cancel_reason=str(config.get("order_cancel_reason") or "Cancelled in Odoo"),
         )
         self._warned: set[str] = set()
+        self._checks: dict[str, Callable[[Any], bool]] = {}
 
     # ---------------------------------------------------------------- intake
     def add(self, stream: str, record: Mapping[str, Any]) -> None:
@@ -179,10 +181,17 @@ class MedusaFlow:
         """Records read but not yet sent (STATE must not be emitted past them)."""
         return bool(self.products or self.deletes or self.stock or self.events or self.orders.waiting)
 
+    def _checker(self, entity: str) -> Callable[[Any], bool]:
+        if entity not in self._checks:
+            fast = compile_file(self.validator.schema_path(entity))
+            self._checks[entity] = fast or self.validator.validator(entity).is_valid
+        return self._checks[entity]
+
     def _prepare(self, entity: str, records: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Item]:
-        """Payloads that changed since the last accepted one; invalid ones become dead letters."""
+        """Payloads that changed since the last accepted one; invalid ones become dead letters.
+
+        Validation runs on changed payloads only (an unchanged one was accepted before)."""
         built: dict[str, Item] = {}
-        validator = self.validator.validator(entity)
         for stream, record in records:
             odoo_id = self.mapping.odoo_id(entity, record)
             try:
@@ -192,10 +201,6 @@ class MedusaFlow:
                 self._dead(
                     entity, getattr(exc, "key", None) or f"{stream} id {odoo_id}", record, stream, str(exc)
                 )
-                continue
-            if not validator.is_valid(payload):
-                issues = "; ".join(str(i) for i in self.validator.issues(entity, payload))
-                self._dead(entity, key, record, stream, f"VALIDATION_ERROR (before sending): {issues}")
                 continue
             if entity == "product" and odoo_id is not None:
                 owner = self.sku_owner.setdefault(key, odoo_id)
@@ -211,8 +216,21 @@ class MedusaFlow:
                     continue
             built[key] = Item(entity, key, payload, record, stream, payload_hash(payload), odoo_id)
         known = self.bindings.hashes(entity, built)
-        changed = [item for key, item in built.items() if known.get(key) != item.hash]
-        unchanged = len(built) - len(changed)
+        check = self._checker(entity)
+        changed: list[Item] = []
+        for key, item in built.items():
+            if known.get(key) == item.hash:
+                continue
+            if not check(item.payload):
+                issues = self.validator.issues(entity, item.payload)
+                if issues:
+                    reason = "; ".join(str(i) for i in issues)
+                    self._dead(
+                        entity, key, item.record, item.stream, f"VALIDATION_ERROR (before sending): {reason}"
+                    )
+                    continue
+            changed.append(item)
+        unchanged = sum(1 for key, item in built.items() if known.get(key) == item.hash)
         self.summary.unchanged += unchanged
         if unchanged:
             self.ledger.record_event(

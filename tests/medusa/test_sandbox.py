@@ -147,7 +147,8 @@ def test_duplicate_sku_and_bulk_partial_failure(medusa: MedusaSandbox, api: requ
 
 
 def test_bulk_body_shape_is_checked(medusa: MedusaSandbox, api: requests.Session) -> None:
-    for body in ({}, {"products": []}, {"products": [product(i) for i in range(1001)]}):
+    bodies: list[dict[str, Any]] = [{}, {"products": []}, {"products": [product(i) for i in range(1001)]}]
+    for body in bodies:
         answer = api.post(medusa.url + "/odoo/products/bulk", json=body)
         assert answer.status_code == 400 and answer.json()["error"]["details"]["field"] == "products"
     bad_json = api.post(
@@ -199,7 +200,7 @@ def test_inventory_updates_and_listing(medusa: MedusaSandbox, api: requests.Sess
     assert reduce["results"]["reduced"] == 1 and medusa.state.stock()["SKU-2"] == 70
     page = api.get(medusa.url + "/odoo/inventory", params={"limit": 5, "offset": 10}).json()
     assert page["total"] == 12 and page["limit"] == 5 and len(page["inventory"]) == 2
-    low = api.get(medusa.url + "/odoo/inventory", params={"low_stock": "true", "limit": 100}).json()
+    low = api.get(medusa.url + "/odoo/inventory", params={"low_stock": "true", "limit": "100"}).json()
     assert low["total"] == 10  # 7 each, except SKU-1 (150) and SKU-2 (70)
     by_sku = api.get(
         medusa.url + "/odoo/inventory", params={"sku": "SKU-1", "include_products": "true"}

@@ -1,0 +1,101 @@
+"""kill -9 the target at five points of a 20,000-product flow, re-run each time: the end state is right,
+no product is created twice, no order event is sent twice."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from sandbox.medusa import MedusaSandbox
+
+from .helpers import ledger_of, start_target
+from .messages import catalogue, product, stock_row
+
+N = 20_000
+ORDERS = 20
+
+
+def flow_input() -> str:
+    products = [product(i) for i in range(1, N + 1)]
+    stock = [stock_row(p["default_code"], p["id"], i % 37) for i, p in enumerate(products)]
+    orders: dict[str, list[dict[str, Any]]] = {
+        "sale_order": [
+            {"id": k, "name": f"S{k:05d}", "state": "sale", "client_order_ref": f"MEDUSA-order_{k}"}
+            for k in range(1, ORDERS + 1)
+        ],
+        "stock_picking": [
+            {
+                "id": 100 + k,
+                "state": "done",
+                "sale_id": {"id": k, "name": f"S{k:05d}"},
+                "picking_type_id": {"id": 2, "name": "Delivery Orders"},
+                "carrier_tracking_ref": f"T{k}",
+            }
+            for k in range(1, ORDERS + 1)
+        ],
+        "account_move": [
+            {
+                "id": 200 + k,
+                "name": f"INV/{k}",
+                "move_type": "out_invoice",
+                "state": "posted",
+                "invoice_origin": f"S{k:05d}",
+                "payment_state": "paid",
+            }
+            for k in range(1, ORDERS + 1)
+        ],
+    }
+    return catalogue(products, stock, orders)
+
+
+# (path of the write, which one in the run): the target dies right after Medusa applied it, before the answer
+KILL_POINTS = [
+    ("/odoo/products/bulk", 1),
+    ("/odoo/products/bulk", 12),
+    ("/odoo/inventory/bulk-update", 1),
+    ("/odoo/inventory/bulk-update", 9),
+    ("/odoo/webhooks/order-status", 25),
+]
+
+
+def test_kill_dash_nine_at_five_points_then_rerun(
+    medusa: MedusaSandbox, config: dict[str, Any], tmp_path: Path
+) -> None:
+    for k in range(1, ORDERS + 1):
+        medusa.state.add_order(f"order_{k}", display_id=k)
+    data = flow_input()
+    config |= {"batch_size": 1000, "concurrency": 2}
+    armed: dict[str, Any] = {}
+    seen: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def killer(method: str, path: str) -> None:
+        with lock:
+            seen[path] += 1
+            if armed and path == armed["path"] and seen[path] == armed["nth"]:
+                os.kill(armed["pid"], signal.SIGKILL)
+                armed.clear()
+
+    medusa.on_write(killer)
+    for path, nth in KILL_POINTS:
+        proc = start_target(config, tmp_path)
+        with lock:
+            seen.clear()
+            armed.update(path=path, nth=nth, pid=proc.pid)
+        proc.communicate(data, timeout=180)
+        assert proc.returncode == -signal.SIGKILL, f"not killed at {path} #{nth} (saw {dict(seen)})"
+    proc = start_target(config, tmp_path)
+    out, err = proc.communicate(data, timeout=180)
+    assert proc.returncode == 0, err[-2000:]
+    assert '"bookmarks"' in out  # STATE only after everything is in Medusa
+
+    assert len(medusa.state.products) == N
+    assert all(n == 1 for n in medusa.state.created.values()) and len(medusa.state.created) == N
+    assert medusa.state.stock() == {f"GEN-{i + 1:06d}": i % 37 for i in range(N)}
+    events = Counter((e["order"]["medusa_order_id"], e["event_type"]) for e in medusa.state.order_events)
+    assert len(events) == ORDERS * 4 and max(events.values()) == 1
+    assert ledger_of(config).dead_letters("medusa") == []
