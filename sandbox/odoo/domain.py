@@ -115,10 +115,10 @@ def id_candidates(node: Node) -> set[int] | None:
 
 
 def like_regex(pattern: str, op: str) -> re.Pattern[str]:
-    """SQL LIKE as a regex; `like`/`ilike` wrap the value in %...% like Odoo does."""
-    body = "".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pattern)
+    """SQL LIKE as a regex; `like`/`ilike` wrap the value in %...% like Odoo does (wildcards inside stay)."""
     if op in ("like", "ilike", "not like", "not ilike"):
-        body = f".*{re.escape(pattern)}.*"
+        pattern = f"%{pattern}%"
+    body = "".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pattern)
     flags = re.IGNORECASE | re.DOTALL if "ilike" in op else re.DOTALL
     return re.compile(body + r"\Z", flags)
 

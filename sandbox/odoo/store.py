@@ -49,16 +49,73 @@ DEFAULT_ORDER = {
 }
 # Model descriptions (`_description`) for access error texts.
 DESCRIPTIONS = {
+    "account.move": "Journal Entry",
+    "account.move.line": "Journal Item",
+    "account.tax": "Tax",
+    "ir.model": "Models",
+    "loyalty.program": "Loyalty Program",
+    "loyalty.reward": "Loyalty Reward",
+    "mrp.bom": "Bill of Material",
+    "mrp.bom.line": "Bill of Material Line",
+    "pos.order": "Point of Sale Orders",
+    "pos.order.line": "Point of Sale Order Lines",
+    "product.category": "Product Category",
+    "product.pricelist.item": "Pricelist Rule",
     "product.product": "Product Variant",
+    "product.supplierinfo": "Supplier Pricelist",
     "product.template": "Product",
+    "purchase.order": "Purchase Order",
+    "purchase.order.line": "Purchase Order Line",
+    "res.company": "Companies",
+    "res.country": "Country",
     "res.partner": "Contact",
+    "res.users": "User",
+    "resource.calendar": "Resource Working Time",
+    "resource.calendar.attendance": "Work Detail",
     "sale.order": "Sales Order",
     "sale.order.line": "Sales Order Line",
-    "stock.quant": "Quants",
-    "stock.move": "Stock Move",
-    "stock.warehouse": "Warehouse",
     "stock.location": "Inventory Locations",
-    "product.category": "Product Category",
+    "stock.move": "Stock Move",
+    "stock.picking": "Transfer",
+    "stock.quant": "Quants",
+    "stock.warehouse": "Warehouse",
+    "uom.uom": "Product Unit of Measure",
+}
+
+
+def _field(name: str, string: str, ftype: str, **extra: Any) -> dict[str, Any]:
+    spec = {
+        "name": name,
+        "string": string,
+        "type": ftype,
+        "store": True,
+        "readonly": False,
+        "required": False,
+        "searchable": True,
+        "sortable": True,
+        "manual": False,
+        "exportable": True,
+        "depends": [],
+        "change_default": False,
+        "company_dependent": False,
+        "default_export_compatible": False,
+    }
+    spec.update(extra)
+    return spec
+
+
+# `ir.model` is not in the recordings: a small synthesized one lists the recorded models for discovery.
+IR_MODEL_FIELDS = {
+    "id": _field("id", "ID", "integer", readonly=True),
+    "model": _field("model", "Model", "char", required=True),
+    "name": _field("name", "Model Description", "char", required=True, translate=True),
+    "state": _field(
+        "state", "Type", "selection", selection=[["manual", "Custom Object"], ["base", "Base Object"]]
+    ),
+    "transient": _field("transient", "Transient Model", "boolean"),
+    "display_name": _field("display_name", "Display Name", "char", store=False, readonly=True),
+    "create_date": _field("create_date", "Created on", "datetime", readonly=True),
+    "write_date": _field("write_date", "Last Updated on", "datetime", readonly=True),
 }
 # many2one fields whose reverse lookup must be fast (quantities of a product).
 INDEXED = {("stock.quant", "product_id"), ("stock.move", "product_id")}
@@ -210,6 +267,17 @@ class Store:
             for rec in recordings.records(model)["records"]:
                 table.add_row(rec["id"], self._internal(table, rec))
         self._merge_cassette_records()
+        models = Table("ir.model", dict(IR_MODEL_FIELDS))
+        for rid, model in enumerate(sorted([*self.tables, "ir.model"]), start=1):
+            stamp = "2026-11-22 13:40:00"
+            row = {
+                "model": model,
+                "name": DESCRIPTIONS.get(model, model),
+                "state": "base",
+                "transient": False,
+            }
+            models.add_row(rid, {**row, "create_date": stamp, "write_date": stamp})
+        self.tables["ir.model"] = models
         for model, table in self.tables.items():
             for rid in table.ids:
                 self._index_add(model, rid, table.rows[rid])

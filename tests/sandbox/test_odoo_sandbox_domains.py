@@ -306,3 +306,14 @@ def test_fields_get_with_attributes(odoo_sandbox: OdooSandbox) -> None:
 def test_search_count_and_read_of_missing_ids(odoo_sandbox: OdooSandbox) -> None:
     assert execute(odoo_sandbox, "product.product", "read", [1, 999999], fields=["id"]) == [{"id": 1}]
     assert execute(odoo_sandbox, "product.product", "search_count", [("id", "=", 999999)]) == 0
+
+
+def test_ir_model_lists_the_recorded_models(odoo_sandbox: OdooSandbox) -> None:
+    """ir.model is synthesized (not recorded) so discovery can list the models the sandbox serves."""
+    rows = execute(
+        odoo_sandbox, "ir.model", "search_read", [("model", "like", "product.%")], fields=["model", "name"]
+    )
+    assert {r["model"]: r["name"] for r in rows}["product.product"] == "Product Variant"
+    every = {r["model"] for r in execute(odoo_sandbox, "ir.model", "search_read", [], fields=["model"])}
+    assert {"product.product", "stock.quant", "sale.order", "res.partner", "ir.model"} <= every
+    assert len(every) == 31
