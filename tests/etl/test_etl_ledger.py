@@ -278,3 +278,45 @@ def test_batched_claims_hashes_and_record_many(ledger_url: str) -> None:
     assert ledger.dead_letters() == []
     ledger.release_many("testshop", "product", ["K4"], run_id=other)
     assert ledger.claim("testshop", "product", "K4", "zz", run_id=run) is ClaimResult.CLAIMED
+
+
+def test_every_statement_the_ledger_issues_compiles_for_sql_server(tmp_path: Path) -> None:
+    """Run the whole ledger API on SQLite, capture each Core statement, compile it for mssql+pyodbc."""
+    ledger = Ledger(f"sqlite:///{tmp_path / 'l.sqlite'}")
+    captured: list[sa.sql.ClauseElement] = []
+
+    @sa.event.listens_for(ledger.engine, "before_execute")
+    def _capture(conn: object, clause: object, *args: object) -> None:
+        if isinstance(clause, sa.sql.ClauseElement):
+            captured.append(clause)
+
+    run = ledger.start_run("f", "p")
+    ledger.claim("p", "e", "k", "h", run_id=run)
+    ledger.claim("p", "e", "k", "h", run_id=run + 1, lease_seconds=0)
+    ledger.record_success(platform="p", entity="e", key="k", payload_hash="h", run_id=run, remote_id="r")
+    ledger.claim("p", "e", "k", "h", run_id=run)
+    ledger.claim_many("p", "e", {"a": "1", "k": "h"}, run_id=run)
+    ledger.claim_many("p", "e", {"a": "1"}, run_id=run + 5, lease_seconds=0)
+    ledger.record_many("p", [Accepted("e", "a", "1"), Accepted("e", "b", "2")], run)
+    ledger.release("p", "e", "a", run_id=run)
+    ledger.release_many("p", "e", ["a"], run_id=run)
+    ledger.hashes("p", "e", ["a", "b"])
+    ledger.record_event(run_id=run, platform="p", entity="e", key="k", outcome="sent", duration_ms=1)
+    ledger.record_events([{"run_id": run, "platform": "p", "outcome": "failed"}])
+    dl = ledger.add_dead_letter(run_id=run, platform="p", entity="e", key="x", record={}, reason="r")
+    ledger.add_dead_letter(run_id=run, platform="p", entity="e", key="x", record={}, reason="r2")
+    ledger.fail_dead_letter(dl, "again", run_id=run)
+    ledger.resolve_dead_letter(dl)
+    ledger.dead_letters("p", run_id=run, include_resolved=True)
+    ledger.finish_run(run, sent=1, unchanged=0, failed=1)
+    ledger.get_run(run)
+    ledger.history(5, "p")
+    ledger.bindings("p", "e")
+    ledger.events(run, outcome="sent")
+    ledger.stats("p")
+    kinds = {type(c).__name__ for c in captured}
+    assert {"Insert", "Update", "Delete", "Select"} <= kinds and len(captured) > 40
+    dialect = mssql.pyodbc.dialect()
+    for clause in captured:
+        sql = str(clause.compile(dialect=dialect))
+        assert "LIMIT" not in sql and "ON CONFLICT" not in sql, sql
