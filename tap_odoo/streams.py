@@ -293,7 +293,7 @@ class OdooStream(Stream):
             pages = _Prefetcher(iter(pages), self.name)
         track = self.replication_key is not None
         for page in pages:
-            self._stamp = utc_now().isoformat()
+            self._set_stamp()
             for row in page:
                 normalise(row)
                 if track:
@@ -307,6 +307,7 @@ class OdooStream(Stream):
                         elif when == self._mark_value:
                             self._mark_ids.append(row["id"])
                 yield row
+        self._flush_bookmark()  # before singer-sdk finalises the state at the end of the stream
         if self.detect_deletions:
             yield from self._deleted_records(context)
 
@@ -320,8 +321,7 @@ class OdooStream(Stream):
         gone = sorted(previous.difference(current))
         if gone:
             self.logger.info("%s: %d record(s) deleted since the last run", self.name, len(gone))
-        stamp = utc_now().isoformat()
-        self._stamp = stamp
+        stamp = self._set_stamp()
         for record_id in gone:
             record: Row = {"id": record_id, "_sdc_deleted_at": stamp}
             if self.replication_key:
@@ -338,15 +338,30 @@ class OdooStream(Stream):
             return ()
         return super().generate_child_contexts(record, context)
 
+    def _set_stamp(self) -> str:
+        """time_extracted of the records of the page being written."""
+        stamp = utc_now().isoformat()
+        self._affixes = BufferedSingerWriter.record_affixes(self.name, stamp, self._stream_version)
+        return stamp
+
     def _write_record_message(self, record: Row) -> None:
         if getattr(self, "_fast", False):
-            writer = t.cast(BufferedSingerWriter, self._tap.message_writer)
-            writer.write_record_line(self.name, record, self._stamp, self._stream_version)
+            prefix, suffix = self._affixes
+            t.cast(BufferedSingerWriter, self._tap.message_writer).write_record_line(prefix, record, suffix)
             self.state_manager.is_flushed = False
         else:
             super()._write_record_message(record)
 
+    def _increment_stream_state(self, latest_record: Row, *, context: Context | None = None) -> None:
+        """Nothing per record: get_records tracks the highest write_date; see _flush_bookmark."""
+
+    def _flush_bookmark(self) -> None:
+        """Advance the bookmark to the highest write_date emitted (one SDK update, not one per record)."""
+        if self.replication_key and self._mark_value is not None:
+            super()._increment_stream_state({self.replication_key: self._mark_value}, context=None)
+
     def _write_state_message(self) -> None:
+        self._flush_bookmark()
         state = self.stream_state
         if self._mark_value is not None and state.get("replication_key_value") == self._mark_value:
             state["bookmark_ids"] = to_ranges(self._mark_ids)

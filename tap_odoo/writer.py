@@ -27,12 +27,13 @@ class BufferedSingerWriter(SingerWriter):
         if not isinstance(message, RecordMessage):
             out.flush()
 
-    def write_record_line(
-        self, stream: str, record: dict[str, t.Any], time_extracted: str, version: int | None = None
-    ) -> None:
-        """Write one RECORD message for a record made only of JSON types."""
-        message: dict[str, t.Any] = {"type": "RECORD", "stream": stream, "record": record}
-        if version is not None:
-            message["version"] = version
-        message["time_extracted"] = time_extracted
-        sys.stdout.write(_ENCODE(message) + "\n")
+    def write_record_line(self, prefix: str, record: dict[str, t.Any], suffix: str) -> None:
+        """Write one RECORD message; ``record_affixes`` builds the constant parts once per page."""
+        sys.stdout.write(prefix + _ENCODE(record) + suffix)
+
+    @staticmethod
+    def record_affixes(stream: str, time_extracted: str, version: int | None = None) -> tuple[str, str]:
+        """The JSON around a record in a RECORD message, same keys as singer-sdk writes."""
+        prefix = '{"type":"RECORD","stream":' + _ENCODE(stream) + ',"record":'
+        tail = "" if version is None else f',"version":{int(version)}'
+        return prefix, tail + ',"time_extracted":' + _ENCODE(time_extracted) + "}\n"
