@@ -157,7 +157,7 @@ def _search_read(
     offset: int = 0,
     limit: int | None = None,
     order: str | None = None,
-    **_: Any,
+    load: str = "_classic_read",
 ) -> Any:
     return store.search_read(model, domain, fields, offset, limit, order, context, uid)
 
@@ -191,7 +191,7 @@ def _read(
     context: dict[str, Any],
     ids: Any,
     fields: list[str] | None = None,
-    **_: Any,
+    load: str = "_classic_read",
 ) -> Any:
     return store.read(model, [ids] if isinstance(ids, int) else ids, fields, context, uid)
 

@@ -237,3 +237,8 @@ def test_configurable_version(version: str) -> None:
 def test_unsupported_version_fails_at_start() -> None:
     with pytest.raises(ValueError, match="version must be one of"), serve_odoo(version="20.0"):
         pass
+
+
+def test_unknown_named_argument_is_a_clear_error(sb19: OdooSandbox) -> None:
+    status, got = json2(sb19, "product.product", "search_read", {"domian": []}, key(sb19))
+    assert status == 422 and got["name"] == "builtins.TypeError" and "domian" in got["message"]
