@@ -210,6 +210,32 @@ def to_float(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> float | 
     return float(_decimal(value, "float"))
 
 
+_OPS: dict[str, Callable[[Decimal, Decimal], bool]] = {
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+    "eq": lambda a, b: a == b,
+    "ne": lambda a, b: a != b,
+}
+
+
+@register_transform("compare")
+def compare(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> Any:
+    """``then`` if ``value <op> threshold`` else ``else`` (e.g. in-stock status 1/0 above safety stock).
+
+    args: ``op`` (gt), ``value`` or ``config_key`` (threshold, default 0), ``then`` (True), ``else`` (False).
+    """
+    op = str(args.get("op", "gt"))
+    if op not in _OPS:
+        raise TransformError(f"compare: op must be one of {', '.join(_OPS)}, got {op!r}")
+    threshold: Any = args.get("value", 0)
+    if args.get("config_key") and ctx.config.get(str(args["config_key"])) is not None:
+        threshold = ctx.config[str(args["config_key"])]
+    hit = value is not None and _OPS[op](_decimal(value, "compare"), _decimal(threshold, "compare threshold"))
+    return args.get("then", True) if hit else args.get("else", False)
+
+
 # ---------------------------------------------------------------- strings
 
 

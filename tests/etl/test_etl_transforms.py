@@ -65,6 +65,17 @@ def test_round_and_numbers() -> None:
     assert run("round", None) is None
 
 
+def test_compare_for_stock_status() -> None:
+    assert run("compare", 3, {"then": 1, "else": 0}) == 1
+    assert run("compare", 0, {"then": 1, "else": 0}) == 0
+    assert run("compare", None, {"then": 1, "else": 0}) == 0
+    safety = {"safety_stock": 5}
+    assert run("compare", 5, {"config_key": "safety_stock", "then": 1, "else": 0}, config=safety) == 0
+    assert run("compare", 5, {"op": "gte", "value": 5}) is True
+    with pytest.raises(TransformError, match="op must be one of"):
+        run("compare", 1, {"op": "between"})
+
+
 def test_kg_to_g() -> None:
     assert run("kg_to_g", 0.01) == 10
     assert run("kg_to_g", 1.2345) == 1235
