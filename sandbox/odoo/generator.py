@@ -231,7 +231,7 @@ def _warehouses(store: Store) -> list[int]:
         lot = store._create_one(
             "stock.location", {"name": "Stock", "usage": "internal", "location_id": view}, 2, when
         )
-        store._create_one(
+        house = store._create_one(
             "stock.warehouse",
             {
                 "name": f"Generated Warehouse {w + 1}",
@@ -243,4 +243,6 @@ def _warehouses(store: Store) -> list[int]:
             2,
             when,
         )
+        for loc in (view, lot):
+            store.tables["stock.location"].rows[loc]["warehouse_id"] = house
     return [store.raw_id("stock.warehouse", wid, "lot_stock_id") for wid in houses.ids]

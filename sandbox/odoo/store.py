@@ -574,14 +574,18 @@ class Store:
         candidates = dom.id_candidates(tree)
         stream: Iterator[int] | None = None
         if candidates is None and keys and keys[0][0] == "id":
-            stream = table.iter_by_id(reverse=keys[0][1], start=dom.lower_bound(tree, "id"))
+            low = dom.lower_bound(tree, "id")
+            low = low if isinstance(low, int) and not isinstance(low, bool) else None
+            stream = table.iter_by_id(reverse=keys[0][1], start=low)
         elif (
             candidates is None
             and keys
             and keys[0][0] == "write_date"
             and (len(keys) == 1 or (keys[1] == ("id", keys[0][1])))
         ):
-            stream = table.iter_by_write_date(reverse=keys[0][1], start=dom.lower_bound(tree, "write_date"))
+            low = dom._normalize_datetime(dom.lower_bound(tree, "write_date"), "datetime")
+            low = low if isinstance(low, str) else None
+            stream = table.iter_by_write_date(reverse=keys[0][1], start=low)
         if stream is not None:
             matches = (rid for rid in stream if pred(rid))
             stop = None if limit is None else offset + limit
@@ -900,7 +904,21 @@ class Store:
             self._create_one(spec["relation"], child_vals, uid, now)
         if model == "product.template" and variant:
             self._create_one("product.product", {"product_tmpl_id": rid}, uid, now)
+        if model == "product.product" and row.get("default_code"):
+            self._sync_template_code(rid, row["default_code"])
         return rid
+
+    def _sync_template_code(self, pid: int, code: Any) -> None:
+        """A template with a single variant shows that variant's default_code (Odoo 17 computes it)."""
+        tmpl = self.raw_id("product.product", pid, "product_tmpl_id")
+        templates = self.tables["product.template"]
+        if (
+            tmpl
+            and templates.exists(tmpl)
+            and len(self.value("product.template", tmpl, "product_variant_ids")) == 1
+        ):
+            templates.materialize(tmpl)["default_code"] = code
+            templates.dirty.add(tmpl)
 
     def _computed_names(self, model: str, rid: int) -> None:
         """Stored computed names Odoo keeps up to date: complete_name and parent_path of hierarchies."""
@@ -909,7 +927,9 @@ class Store:
         parent = self._parent_field(model)
         if "complete_name" in table.fields and "name" in row:
             up = row.get(parent) if parent else False
-            if up and model in ("product.category", "stock.location"):
+            if model == "stock.location" and row.get("usage") == "view":
+                row["complete_name"] = row["name"]  # Odoo shows view locations (a warehouse's root) by name
+            elif up and model in ("product.category", "stock.location"):
                 sep = " / " if model == "product.category" else "/"
                 row["complete_name"] = f"{self.value(model, up, 'complete_name')}{sep}{row['name']}"
             elif up and model == "res.partner":
@@ -992,6 +1012,8 @@ class Store:
         self._link_parents(model, rid, old, row, stamp)
         if related_vals:
             self._write_related(model, rid, related_vals, uid, stamp)
+        if model == "product.product" and "default_code" in vals:
+            self._sync_template_code(rid, row.get("default_code"))
         if model == "product.template":
             variants = self.tables["product.product"]
             for pid in row.get("product_variant_ids") or []:

@@ -317,3 +317,12 @@ def test_ir_model_lists_the_recorded_models(odoo_sandbox: OdooSandbox) -> None:
     every = {r["model"] for r in execute(odoo_sandbox, "ir.model", "search_read", [], fields=["model"])}
     assert {"product.product", "stock.quant", "sale.order", "res.partner", "ir.model"} <= every
     assert len(every) == 31
+
+
+def test_datetime_values_in_iso_form_still_bisect_right(odoo_sandbox: OdooSandbox) -> None:
+    """`2026-11-22T13:40:30` and `2026-11-22 13:40:30` select the same records on the fast write_date path."""
+    kwargs: dict[str, Any] = {"order": "write_date asc, id asc", "context": ALL}
+    spaced = ids(odoo_sandbox, "product.product", [("write_date", ">=", "2026-11-22 13:40:30")], **kwargs)
+    iso = ids(odoo_sandbox, "product.product", [("write_date", ">=", "2026-11-22T13:40:30")], **kwargs)
+    day = ids(odoo_sandbox, "product.product", [("write_date", ">=", "2026-11-22")], **kwargs)
+    assert spaced == iso and len(day) == 72 and 0 < len(spaced) < 72

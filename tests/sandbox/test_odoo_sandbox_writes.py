@@ -48,6 +48,9 @@ def test_create_product_makes_template_and_stamps_dates(sb: OdooSandbox) -> None
     )
     assert tmpl[0]["name"] == "Sandbox Chair" and tmpl[0]["product_variant_ids"] == [pid]
     assert execute(sb, "product.product", "search_count", [], context=ALL) == 73
+    assert tmpl[0]["product_variant_ids"] == [pid]
+    code = execute(sb, "product.template", "read", [rec["product_tmpl_id"][0]], fields=["default_code"])
+    assert code[0]["default_code"] == "SC1"  # a single-variant template shows its variant's reference
     ids = execute(sb, "product.product", "create", [{"name": "A"}, {"name": "B"}])
     assert isinstance(ids, list) and len(ids) == 2
 
