@@ -115,8 +115,7 @@ def main(argv: list[str]) -> int:
     print("  JSON-2 / API keys: the fixed demo keys of docs/sandbox-odoo.md", flush=True)
     print(f"  products: {sb.store.tables['product.product'].count()}  (Ctrl-C to stop)", flush=True)
     stop.wait()
-    server.shutdown()
-    server.server_close()
+    server.stop()
     thread.join(timeout=5)
     print("stopped", flush=True)
     return 0

@@ -91,6 +91,29 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     sandbox: OdooSandbox
 
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self.open_connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        with self.connections_lock:
+            self.open_connections.add(request)
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self.connections_lock:
+                self.open_connections.discard(request)
+
+    def stop(self) -> None:
+        """Stop accepting, then close idle keep-alive connections too (a stopped Odoo answers nothing)."""
+        self.shutdown()
+        with self.connections_lock:
+            for conn in list(self.open_connections):
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+        self.server_close()
+
 
 class Handler(BaseHTTPRequestHandler):
     """Routes one request; applies the fault switches first."""
@@ -273,6 +296,5 @@ def serve_odoo(
     try:
         yield sb
     finally:
-        server.shutdown()
-        server.server_close()
+        server.stop()
         thread.join(timeout=5)

@@ -121,3 +121,14 @@ def test_call_counter(sb: OdooSandbox) -> None:
     )
     sb.calls.reset()
     assert sum(sb.calls.values()) == 0
+
+
+def test_stopping_closes_idle_keep_alive_connections() -> None:
+    with serve_odoo(products=0) as sandbox:
+        conn = connect(sandbox)
+        assert call(conn).status == 200
+    try:
+        with pytest.raises((http.client.RemoteDisconnected, ConnectionError, http.client.CannotSendRequest)):
+            call(conn)
+    finally:
+        conn.close()
