@@ -26,6 +26,7 @@ from target_medusa.client import MedusaClient
 from target_medusa.fastcheck import compile_file
 from target_medusa.mapping import DEFAULT_MAPPING
 from target_medusa.orders import LINK_ENTITY, OrderEvents, sort_events
+from target_medusa.stock import StockSums
 
 LOG = logging.getLogger("target_medusa")
 PLATFORM = "medusa"
@@ -92,7 +93,7 @@ class MedusaFlow:
         self.summary = Summary(self.run_id)
         self.products: list[tuple[str, Mapping[str, Any]]] = []
         self.deletes: dict[str, Mapping[str, Any]] = {}
-        self.stock: dict[str, dict[str, Any]] = {}
+        self.stock = StockSums(self.config)
         self.events: list[dict[str, Any]] = []
         self.sku_owner: dict[str, int] = {}
         self._display_ids: dict[int, str] | None = None
@@ -141,21 +142,8 @@ class MedusaFlow:
         self.products.append((stream, record))
 
     def _stock(self, record: Mapping[str, Any]) -> None:
-        sku = record.get("default_code")
-        if not sku:
+        if not self.stock.add(record):
             self.summary.filtered += 1
-            return
-        wanted = self.config.get("warehouses") or []
-        code = record.get("warehouse_code") or record.get("warehouse_id")
-        if isinstance(code, Mapping):
-            code = code.get("name")
-        if wanted and str(code) not in wanted:
-            return
-        field_name = str(self.config.get("quantity_field") or "qty_available")
-        row = self.stock.setdefault(
-            str(sku), {"default_code": str(sku), "product_id": record.get("product_id"), "by_warehouse": {}}
-        )
-        row["by_warehouse"][str(code)] = float(record.get(field_name) or 0)
 
     def _resolve_display_id(self, display_id: int) -> str | None:
         if self._display_ids is None:
@@ -380,20 +368,8 @@ class MedusaFlow:
     def _flush_stock(self) -> None:
         if not self.stock:
             return
-        rows, self.stock = self.stock, {}
-        records = [
-            (
-                "stock_levels",
-                {
-                    "default_code": sku,
-                    "product_id": row["product_id"],
-                    "quantity": sum(row["by_warehouse"].values()),
-                    "warehouses": row["by_warehouse"],
-                },
-            )
-            for sku, row in rows.items()
-        ]
-        items = self._prepare("inventory", records)
+        sums, self.stock = self.stock, StockSums(self.config)
+        items = self._prepare("inventory", [("stock_levels", r) for r in sums.records()])
         self._send(items, self.adapter.send_stock, "POST", "/odoo/inventory/bulk-update")
 
     def _flush_events(self) -> None:
