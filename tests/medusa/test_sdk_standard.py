@@ -21,6 +21,9 @@ _LEDGER_DIR = Path(tempfile.mkdtemp(prefix="medusa-sdk-"))
 
 TestTargetMedusaStandard = get_target_test_class(
     TargetMedusa,
-    config={"api_url": "http://127.0.0.1:9", "api_key": "sdk-suite-key",
-            "ledger_url": f"sqlite:///{_LEDGER_DIR}/ledger.sqlite"},
+    config={
+        "api_url": "http://127.0.0.1:9",
+        "api_key": "sdk-suite-key",
+        "ledger_url": f"sqlite:///{_LEDGER_DIR}/ledger.sqlite",
+    },
 )
