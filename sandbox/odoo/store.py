@@ -756,9 +756,13 @@ class Store:
     def _clock(self, now: str | None) -> str:
         return now or self._clock_override or now_string()
 
-    def _convert(self, table: Table, name: str, value: Any, old: Any = None) -> Any:
+    def _convert(
+        self, table: Table, name: str, value: Any, old: Any = None, parent: int | None = None
+    ) -> Any:
         spec = table.fields[name]
         ftype = spec["type"]
+        if value is None:  # JSON null; Odoo treats it as False
+            value = False
         if ftype == "many2one":
             if isinstance(value, list | tuple):
                 value = value[0] if value else False
@@ -769,7 +773,7 @@ class Store:
                 )
             return value or False
         if ftype in ("one2many", "many2many"):
-            return self._commands(table, name, value, list(old or []))
+            return self._commands(table, name, value, list(old or []), parent)
         if ftype in ("float", "monetary") and value is not False:
             if not isinstance(value, int | float) or isinstance(value, bool):
                 raise OdooValueError(
@@ -794,7 +798,9 @@ class Store:
                 )
         return value
 
-    def _commands(self, table: Table, name: str, value: Any, current: list[int]) -> list[int]:
+    def _commands(
+        self, table: Table, name: str, value: Any, current: list[int], parent: int | None = None
+    ) -> list[int]:
         """x2many commands: (6,0,ids), (4,id), (3,id), (5,), (0,0,vals) and plain id lists."""
         if value is False or value is None:
             return []
@@ -810,15 +816,21 @@ class Store:
                 result = list(cmd[2])
             elif code == 4 and cmd[1] not in result:
                 result.append(cmd[1])
+            elif code == 1 and self.exists(table.fields[name]["relation"], cmd[1]):
+                self._write_one(table.fields[name]["relation"], cmd[1], dict(cmd[2]), 2, self._clock(None))
             elif code in (2, 3) and cmd[1] in result:
                 result.remove(cmd[1])
+                if code == 2 and self.exists(table.fields[name]["relation"], cmd[1]):
+                    self._unlink_one(table.fields[name]["relation"], cmd[1])
             elif code == 5:
                 result = []
             elif code == 0:
                 spec = table.fields[name]
                 vals = dict(cmd[2])
                 if spec["type"] == "one2many" and spec.get("relation_field"):
-                    continue  # created after the parent, with the inverse field set (see _create_children)
+                    if parent is None:
+                        continue  # a new parent: created right after it, with the inverse field set
+                    vals[spec["relation_field"]] = parent
                 result.append(self._create_one(spec["relation"], vals, 2, None))
         return result
 
@@ -1001,7 +1013,7 @@ class Store:
             if spec.get("related") and not spec.get("store"):
                 related_vals[name] = value
             else:
-                row[name] = self._convert(table, name, value, self.value(model, rid, name))
+                row[name] = self._convert(table, name, value, self.value(model, rid, name), rid)
         if "write_uid" in table.fields:
             row["write_uid"] = uid
         table.set_write_date(rid, stamp)

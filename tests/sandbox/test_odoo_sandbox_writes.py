@@ -256,3 +256,25 @@ def test_a_failing_hook_still_gets_an_answer(sb: OdooSandbox) -> None:
     answer = jsonrpc(sb, "object", "execute_kw", sb.db, 2, "admin", "res.country", "search_count", [[]])
     assert answer["error"]["data"]["name"] == "builtins.RuntimeError"
     sb.on_call = None
+
+
+def test_x2many_commands_and_null_values(sb: OdooSandbox) -> None:
+    order = execute(sb, "sale.order", "create", {"partner_id": 10, "order_line": [(0, 0, {"product_id": 5})]})
+    line = execute(sb, "sale.order", "read", [order], fields=["order_line"])[0]["order_line"][0]
+    execute(sb, "sale.order", "write", [order], {"order_line": [(1, line, {"product_uom_qty": 4.0})]})
+    assert (
+        execute(sb, "sale.order.line", "read", [line], fields=["product_uom_qty"])[0]["product_uom_qty"]
+        == 4.0
+    )
+    execute(sb, "sale.order", "write", [order], {"order_line": [(2, line, 0), (0, 0, {"product_id": 6})]})
+    assert execute(sb, "sale.order.line", "read", [line], fields=["id"]) == []
+    lines = execute(sb, "sale.order", "read", [order], fields=["order_line"])[0]["order_line"]
+    assert len(lines) == 1 and lines[0] != line
+    assert execute(sb, "sale.order.line", "read", lines, fields=["order_id"])[0]["order_id"][0] == order
+    execute(sb, "product.template", "write", [1], {"taxes_id": [(6, 0, [1, 2])]})
+    assert execute(sb, "product.template", "read", [1], fields=["taxes_id"])[0]["taxes_id"] == [1, 2]
+    execute(
+        sb, "product.template", "write", [1], {"taxes_id": [(3, 2)], "description_sale": None, "weight": None}
+    )
+    rec = execute(sb, "product.template", "read", [1], fields=["taxes_id", "description_sale", "weight"])[0]
+    assert rec == {"id": 1, "taxes_id": [1], "description_sale": False, "weight": 0.0}
