@@ -157,6 +157,19 @@ def engine_of(
         raise ConfigError(str(exc)) from None
 
 
+def covered_warehouses(platform: Platform | None) -> list[str] | None:
+    """Warehouse codes the platform's settings send, when it says (``covered_warehouses`` hook)."""
+    hook = getattr(platform, "covered_warehouses", None)
+    if platform is None or not callable(hook):
+        return None
+    try:
+        config = platform.config_from_env(os.environ)
+    except (KeyError, ValueError):
+        return None  # the platform is not configured here: judge by the mapping file
+    codes = hook(config)
+    return ["*"] if codes is None else list(codes)
+
+
 # ---------------------------------------------------------------- commands
 
 
@@ -180,7 +193,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         "username": conn.get("username"),
         "url": conn.get("url"),
     }
-    readiness = read_and_assess(client, mapping, Progress(not args.quiet))
+    readiness = read_and_assess(client, mapping, Progress(not args.quiet), covered_warehouses(platform))
     data = {"connection": connection, "readiness": readiness.as_dict(), "ok": not readiness.blocking}
     lines = ["Odoo connection: OK"]
     lines += [f"  {k:<13}{v}" for k, v in connection.items() if k not in ("success", "message")]

@@ -49,10 +49,14 @@ class Readiness:
         }
 
 
+ALL = "*"
+
+
 def _tables(mapping: MappingFile | None, word: str) -> dict[str, Mapping[str, Any]]:
+    """Non-empty lookup tables whose name contains ``word`` (an empty table maps nothing)."""
     if mapping is None:
         return {}
-    return {name: table for name, table in mapping.lookups.items() if word in name.lower()}
+    return {name: table for name, table in mapping.lookups.items() if word in name.lower() and table}
 
 
 def _covered(table_set: Sequence[Mapping[str, Any]], *candidates: Any) -> bool:
@@ -75,8 +79,13 @@ def assess(
     categories: Sequence[Mapping[str, Any]],
     taxes: Sequence[Mapping[str, Any]],
     mapping: MappingFile | None,
+    covered_warehouses: Sequence[str] | None = None,
 ) -> Readiness:
-    """Readiness from raw Odoo rows (``search_read`` shapes) and the platform's mapping file."""
+    """Readiness from raw Odoo rows (``search_read`` shapes) and the platform's mapping file.
+
+    ``covered_warehouses``: warehouse codes the platform's settings send (``["*"]`` = all); when None, the
+    mapping's warehouse lookup tables decide.
+    """
     issues: list[Issue] = []
     active = [p for p in products if p.get("active", True)]
 
@@ -116,8 +125,12 @@ def assess(
         )
 
     wh_tables = list(_tables(mapping, "warehouse").values())
+    if covered_warehouses is not None:
+        wh_tables = [{ALL: True}] if ALL in covered_warehouses else [dict.fromkeys(covered_warehouses, True)]
     if mapping is not None:
-        if not wh_tables:
+        if wh_tables == [{ALL: True}]:
+            pass
+        elif not wh_tables:
             issues.append(
                 Issue(
                     "no_warehouse_mapping",
@@ -224,7 +237,10 @@ def assess(
 
 
 def read_and_assess(
-    client: OdooReader, mapping: MappingFile | None, progress: Progress | None = None
+    client: OdooReader,
+    mapping: MappingFile | None,
+    progress: Progress | None = None,
+    covered_warehouses: Sequence[str] | None = None,
 ) -> Readiness:
     """Read what the check needs from Odoo, then :func:`assess` it."""
     fields = client.fields_get("product.product", ["type"])
@@ -236,5 +252,10 @@ def read_and_assess(
     categories = client.search_read("product.category", [], ["complete_name", "name"], order="id asc")
     taxes = client.search_read("account.tax", [["type_tax_use", "=", "sale"]], ["name"], order="id asc")
     return assess(
-        products=products, warehouses=warehouses, categories=categories, taxes=taxes, mapping=mapping
+        products=products,
+        warehouses=warehouses,
+        categories=categories,
+        taxes=taxes,
+        mapping=mapping,
+        covered_warehouses=covered_warehouses,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
 from etl_shop import MAPPING
@@ -123,3 +124,18 @@ def test_default_stock_of() -> None:
     assert default_stock_of({"sku": "A", "branch_iv_id": "WH", "quantity": 1}) == ("A", "WH", 1.0)
     with pytest.raises(ValueError, match="stock_of"):
         default_stock_of({"sku": "A"})
+
+
+def test_platform_settings_can_cover_warehouses() -> None:
+    clean = [p for p in PRODUCTS if p["id"] in (1, 5)]
+    kw: dict[str, Any] = {
+        "products": clean,
+        "warehouses": WAREHOUSES,
+        "categories": CATEGORIES,
+        "taxes": TAXES,
+    }
+    m = mapping_with(tax={"1": "a", "2": "b"}, category_handle={})  # an empty table maps nothing
+    codes = {i.code for i in assess(**kw, mapping=m, covered_warehouses=["*"]).issues}
+    assert codes == {"no_category_mapping"}
+    issues = assess(**kw, mapping=m, covered_warehouses=["WH"]).issues
+    assert [i.examples for i in issues if i.code == "unmapped_warehouse"] == [["CHIC1 (Chicago 1)"]]
