@@ -10,7 +10,7 @@ import bisect
 import heapq
 import itertools
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -593,32 +593,34 @@ class Store:
         pool = (
             sorted(c for c in candidates if table.exists(c)) if candidates is not None else table.iter_by_id()
         )
-        found = [rid for rid in pool if pred(rid)]
-        self._sort(model, found, keys)
-        end = None if limit is None else offset + limit
-        return found[offset:end]
+        found = (rid for rid in pool if pred(rid))
+        key = self._sort_key(model, keys)
+        if limit is not None:
+            return heapq.nsmallest(offset + limit, found, key=key)[offset:]
+        return sorted(found, key=key)[offset:]
 
-    def _sort(self, model: str, ids: list[int], keys: list[tuple[str, bool]]) -> None:
+    def _sort_key(self, model: str, keys: list[tuple[str, bool]]) -> Callable[[int], tuple[Any, ...]]:
+        """One key for several fields and directions: empty values last ascending, first descending."""
         table = self.tables[model]
-        for name, desc in reversed(keys):
-            spec = table.fields[name]
-            ftype = spec["type"]
+        parts = [(name, desc, table.fields[name]) for name, desc in keys]
 
-            def key(
-                rid: int, name: str = name, ftype: str = ftype, spec: dict[str, Any] = spec
-            ) -> tuple[int, Any]:
+        def key(rid: int) -> tuple[Any, ...]:
+            out: list[Any] = []
+            for name, desc, spec in parts:
+                ftype = spec["type"]
                 value = self.value(model, rid, name)
                 if ftype == "many2one":
                     value = self.display_name(spec["relation"], value) if value else None
                 elif ftype in ("one2many", "many2many"):
                     value = None
                 if ftype != "boolean" and (value is False or value is None):
-                    return (1, 0)
-                if isinstance(value, str):
-                    return (0, value.lower())
-                return (0, value)
+                    part: tuple[int, Any] = (1, 0)
+                else:
+                    part = (0, value.lower() if isinstance(value, str) else value)
+                out.append(_Reversed(part) if desc else part)
+            return tuple(out)
 
-            ids.sort(key=key, reverse=desc)
+        return key
 
     def search_count(
         self,
@@ -1077,6 +1079,24 @@ class Store:
                 and not self.value("product.template", tmpl, "product_variant_ids")
             ):
                 self._unlink_one("product.template", tmpl)
+
+
+class _Reversed:
+    """Wraps a sort key so that it orders descending inside an ascending composite key."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __lt__(self, other: _Reversed) -> bool:
+        return bool(other.value < self.value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Reversed) and bool(self.value == other.value)
+
+    def __hash__(self) -> int:
+        return hash(self.value)
 
 
 class OdooTypeErrorLike(OdooValueError):

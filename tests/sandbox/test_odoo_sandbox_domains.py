@@ -326,3 +326,16 @@ def test_datetime_values_in_iso_form_still_bisect_right(odoo_sandbox: OdooSandbo
     iso = ids(odoo_sandbox, "product.product", [("write_date", ">=", "2026-11-22T13:40:30")], **kwargs)
     day = ids(odoo_sandbox, "product.product", [("write_date", ">=", "2026-11-22")], **kwargs)
     assert spaced == iso and len(day) == 72 and 0 < len(spaced) < 72
+
+
+def test_empty_values_sort_last_ascending_first_descending(odoo_sandbox: OdooSandbox) -> None:
+    asc = names(
+        odoo_sandbox, "product.product", [], "default_code", order="default_code asc, id asc", context=ALL
+    )
+    desc = names(
+        odoo_sandbox, "product.product", [], "default_code", order="default_code desc, id asc", context=ALL
+    )
+    assert asc[0] is not False and asc[-1] is False
+    assert desc[0] is False and desc[-1] is not False
+    codes = [c for c in asc if c is not False]
+    assert codes == sorted(codes, key=str.lower)
