@@ -353,7 +353,9 @@ def cmd_drift(args: argparse.Namespace) -> int:
         f"drift over {summary['total']} SKU x location: {summary['ok']} ok, {summary['warning']} warning, "
         f"{summary['critical']} critical, {summary['not_found']} not found"
     ]
-    shown = drifted if args.all else bad
+    listed = drifted if args.all else bad
+    order = {"critical": 0, "not_found": 1, "warning": 2, "ok": 3}
+    shown = sorted(listed, key=lambda r: (order[r.status], r.sku, r.location))[: args.rows]
     if shown:
         lines.append(
             table(
@@ -371,6 +373,8 @@ def cmd_drift(args: argparse.Namespace) -> int:
                 ["STATUS", "SKU", "LOCATION", "ODOO", "PLATFORM", "DIFF"],
             )
         )
+    if len(listed) > len(shown):
+        lines.append(f"... and {len(listed) - len(shown)} more (--rows N, or --json for all)")
     if errors:
         lines.append(f"{len(errors)} stock row(s) could not be mapped, e.g. {errors[0]}")
     code = EXIT_PROBLEMS if bad else EXIT_OK
@@ -440,6 +444,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--fix", action="store_true", help="re-push the drifted SKUs")
     p.add_argument("--all", action="store_true", help="list SKUs without drift too")
+    p.add_argument("--rows", type=int, default=50, help="rows listed in the table (default 50, worst first)")
     p.set_defaults(func=cmd_drift)
     return parser
 

@@ -215,6 +215,10 @@ def test_drift_statuses_thresholds_and_fix(
     assert {r["status"] for r in second["rows"]} == {"warning", "critical", "not_found"}  # ok rows hidden
     crit_row = next(r for r in second["rows"] if r["status"] == "critical")
     assert crit_row["diff"] == 50.0
+    text = run(["drift", "--target", SHOP, "--mapping", str(mapping), "--rows", "2"], env, expect=1).stdout
+    table_rows = [line for line in text.splitlines() if line.startswith(("CRITICAL", "NOT_FOUND", "WARNING"))]
+    assert table_rows[0].startswith("CRITICAL") and len(table_rows) == 2
+    assert f"... and {total - 1 - 2} more" in text
     relaxed = json.loads(run([*args, "--critical", "100", "--warning", "1"], env, expect=1).stdout)
     assert relaxed["summary"]["critical"] == 0 and relaxed["summary"]["warning"] == 1  # 0.5 <= 1 is ok now
     fixed = run([*args, "--fix"], env, expect=0)
