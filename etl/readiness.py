@@ -136,7 +136,7 @@ def assess(
                     "no_warehouse_mapping",
                     "warning",
                     "the mapping file has no warehouse lookup table (warehouse -> branch / source code)",
-                    "add lookups.warehouse_<code kind> to the mapping file, keyed by warehouse code",
+                    "add lookups.warehouse_<kind> keyed by warehouse code (or set the target's warehouses)",
                     len(warehouses),
                 )
             )

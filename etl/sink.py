@@ -45,6 +45,7 @@ class SendResult:
     http_status: int | None = None
     error_code: str | None = None
     error_message: str | None = None
+    response_body: Any = None  # stored (scrubbed) on the item's failed event
 
 
 @runtime_checkable
@@ -302,6 +303,7 @@ class SyncEngine:
                     "error_code": res.error_code,
                     "error_message": res.error_message,
                     "request_body": item.payload,
+                    "response_body": res.response_body,
                     "duration_ms": share,
                 }
             )

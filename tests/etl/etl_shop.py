@@ -205,6 +205,7 @@ class ShopAdapter:
                         http_status=422,
                         error_code=errors[n]["code"],
                         error_message=errors[n]["message"],
+                        response_body=errors[n],
                     )
                 )
             else:

@@ -129,6 +129,8 @@ def test_invalid_and_rejected_records_go_to_dead_letters_and_the_run_goes_on(
     assert ledger.history()[0].status == "done_with_errors"
     failed = [e for e in ledger.events(summary.run_id) if e["outcome"] == "failed"]
     assert {e["key"] for e in failed} == {"B-2", "C-3", "D-4"}
+    blocked = next(e for e in failed if e["key"] == "B-2")
+    assert '"sku": "B-2"' in blocked["request_body"] and '"code": "BLOCKED"' in blocked["response_body"]
     assert TOKEN not in str(ledger.events(limit=1000))
 
 
