@@ -57,22 +57,36 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def churn_step(sb: OdooSandbox, rng: random.Random) -> str:
+    """One concurrent change: mostly a price bump or rename, sometimes a new, archived or deleted product."""
+    store = sb.store
+    table = store.tables["product.product"]
+    with store.lock:
+        pid = next(table.iter_by_id(start=rng.randint(1, max(table.next_id - 1, 1))), None)
+        roll = rng.random()
+        if pid is None or roll < 0.05:
+            new = store.create("product.product", {"name": "Churn product", "list_price": rng.randint(1, 99)})
+            store.write("product.product", [new], {"default_code": f"CHURN-{new}"})
+            return "create"
+        if roll < 0.10:
+            active = bool(store.value("product.product", pid, "active"))
+            store.write("product.product", [pid], {"active": not active})
+            return "archive" if active else "unarchive"
+        if roll < 0.13:
+            store.unlink("product.product", [pid])
+            return "unlink"
+        vals: dict[str, object] = {"list_price": round(rng.uniform(1, 500), 2)}
+        if rng.random() < 0.2:
+            vals["name"] = f"Renamed product {pid}"
+        store.write("product.product", [pid], vals)
+        return "write"
+
+
 def churn(sb: OdooSandbox, rate: float, seed: int, stop: threading.Event) -> None:
-    """Write `rate` products per second (price bump, sometimes a rename) while clients read."""
+    """`rate` changes per second on products (see `churn_step`) while clients read, until `stop`."""
     rng = random.Random(seed)
-    table = sb.store.tables["product.product"]
     while not stop.wait(1.0 / rate):
-        with sb.store.lock:
-            count = table.count()
-            if not count:
-                continue
-            pid = next(table.iter_by_id(start=rng.randint(1, max(table.next_id - 1, 1))), None)
-            if pid is None:
-                continue
-            vals: dict[str, object] = {"list_price": round(rng.uniform(1, 500), 2)}
-            if rng.random() < 0.2:
-                vals["name"] = f"Renamed product {pid}"
-            sb.store.write("product.product", [pid], vals)
+        churn_step(sb, rng)
 
 
 def main(argv: list[str]) -> int:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import random
 import signal
 import subprocess
 import sys
 import threading
 import time
 import xmlrpc.client
+from collections import Counter
 from typing import Any
 
 import pytest
 
 from sandbox.odoo import serve_odoo
-from sandbox.odoo.cli import churn
+from sandbox.odoo.cli import churn, churn_step
 
 LAUNCH = "import sys; from sandbox.cli import main; main(sys.argv[1:])"
 
@@ -92,3 +94,16 @@ def test_churn_writes_products_while_clients_read() -> None:
             "product.product", [], ["write_date"], order="write_date desc, id desc", limit=1
         )
         assert after[0]["write_date"] > before[0]["write_date"]
+
+
+def test_churn_steps_write_create_archive_and_unlink() -> None:
+    with serve_odoo(products=100) as sb:
+        before = set(sb.store.search("product.product", [], context={"active_test": False}))
+        rng = random.Random(4)
+        done = Counter(churn_step(sb, rng) for _ in range(300))
+        assert {"write", "create", "archive", "unlink"} <= set(done)
+        after = set(sb.store.search("product.product", [], context={"active_test": False}))
+        assert len(after) == len(before) + done["create"] - done["unlink"]
+        assert after - before and before - after
+        archived = sb.store.search_count("product.product", [("active", "=", False)])
+        assert archived >= 2 + done["archive"] - done["unarchive"] - done["unlink"]
