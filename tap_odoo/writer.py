@@ -18,6 +18,25 @@ from singer_sdk.singerlib import RecordMessage
 _ENCODE = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 
 
+def _make_record_encoder() -> t.Callable[[dict[str, t.Any]], str]:
+    """The C encoder made once, without the circular-reference check (records are trees)."""
+    try:
+        from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - pure-Python json
+        return _ENCODE
+    if c_make_encoder is None:  # pragma: no cover
+        return _ENCODE
+    encoder = c_make_encoder(None, None, encode_basestring_ascii, None, ":", ",", False, False, False)
+
+    def encode(record: dict[str, t.Any]) -> str:
+        return "".join(encoder(record, 0))
+
+    return encode
+
+
+_encode_record = _make_record_encoder()
+
+
 class BufferedSingerWriter(SingerWriter):
     """SingerWriter without a flush per RECORD, plus a fast path for plain records."""
 
@@ -29,7 +48,7 @@ class BufferedSingerWriter(SingerWriter):
 
     def write_record_line(self, prefix: str, record: dict[str, t.Any], suffix: str) -> None:
         """Write one RECORD message; ``record_affixes`` builds the constant parts once per page."""
-        sys.stdout.write(prefix + _ENCODE(record) + suffix)
+        sys.stdout.write(prefix + _encode_record(record) + suffix)
 
     @staticmethod
     def record_affixes(stream: str, time_extracted: str, version: int | None = None) -> tuple[str, str]:

@@ -340,3 +340,67 @@ def test_every_page_is_read(sb17: t.Any, prefetch: bool, pagination: str) -> Non
     assert sorted(run.ids("product_product")) == sorted(set(run.ids("product_product")))
     assert len(run.ids("product_product")) == 72
     assert len(run.ids("uom_uom")) == 26
+
+
+def test_discover_then_sync_with_a_catalog_and_state(sb17: t.Any, tmp_path: Path) -> None:
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps(sandbox_config(sb17, models=["product.product", "uom.uom"])))
+    tap = [sys.executable, "-m", "tap_odoo", "--config", str(config)]
+    discovered = subprocess.run([*tap, "--discover"], capture_output=True, text=True, timeout=60, check=True)
+    catalog = json.loads(discovered.stdout)
+    entries = {s["tap_stream_id"]: s for s in catalog["streams"]}
+    assert set(entries) == {"product_product", "uom_uom"}
+    product = entries["product_product"]
+    assert product["key_properties"] == ["id"]
+    assert product["replication_key"] == "write_date"
+    # select product_product with only name + default_code; deselect uom_uom
+    for entry in catalog["streams"]:
+        for meta in entry["metadata"]:
+            crumb = meta["breadcrumb"]
+            if not crumb:
+                meta["metadata"]["selected"] = entry["tap_stream_id"] == "product_product"
+            elif entry["tap_stream_id"] == "product_product":
+                meta["metadata"]["selected"] = crumb[-1] in ("name", "default_code")
+    catalog_path = tmp_path / "catalog.json"
+    catalog_path.write_text(json.dumps(catalog))
+    state_path = tmp_path / "state.json"
+    state_path.write_text(json.dumps({}))
+    done = subprocess.run(
+        [*tap, "--catalog", str(catalog_path), "--state", str(state_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    messages = [json.loads(line) for line in done.stdout.splitlines()]
+    records = [m["record"] for m in messages if m["type"] == "RECORD"]
+    assert {m["stream"] for m in messages if m["type"] == "RECORD"} == {"product_product"}
+    assert len(records) == 72
+    assert set(records[0]) == {"id", "name", "default_code", "write_date"}
+    state = [m for m in messages if m["type"] == "STATE"][-1]["value"]
+    state_path.write_text(json.dumps(state))
+    again = subprocess.run(
+        [*tap, "--catalog", str(catalog_path), "--state", str(state_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert '"type":"RECORD"' not in again.stdout
+
+
+def test_dropped_connections_are_retried(fresh: t.Any) -> None:
+    fresh.faults.configure(drop_rate=0.25, seed=11)
+    config = sandbox_config(fresh, models=["product.product"], page_size=10, max_tries=8)
+    run = run_tap(config)
+    assert len(run.records("product_product")) == 72
+
+
+@pytest.mark.parametrize(("active", "expected"), [("active", True), ("archived", False)])
+def test_active_records_filter(fresh: t.Any, active: str, expected: bool) -> None:
+    ids = [r["id"] for r in fresh.store.search_read("product.product", [], ["id"], limit=3)]
+    fresh.store.write("product.product", ids, {"active": False})
+    run = run_tap(sandbox_config(fresh, models=["product.product"], active_records=active))
+    records = run.records("product_product")
+    assert records and all(r["active"] is expected for r in records)
+    assert (set(ids) <= set(run.ids("product_product"))) is (not expected)
