@@ -790,6 +790,8 @@ class Store:
             raise OdooValueError(
                 f"Wrong value for {table.model}.{name}: {value!r} (expected an integer)", "write"
             )
+        if ftype in ("date", "datetime") and value is not False:
+            return self._date_value(table, name, ftype, value)
         if ftype == "selection" and value and spec.get("selection"):
             allowed = [key for key, _ in spec["selection"]]
             if value not in allowed:
@@ -799,6 +801,22 @@ class Store:
                     "convert_to_cache",
                 )
         return value
+
+    def _date_value(self, table: Table, name: str, ftype: str, value: Any) -> str:
+        """Odoo's date / datetime strings; ISO forms with `T` are accepted, anything else is an error."""
+        text = str(value).replace("T", " ").rstrip("Z")[:19]
+        try:
+            if ftype == "date":
+                return datetime.strptime(text[:10], "%Y-%m-%d").strftime("%Y-%m-%d")
+            if len(text) == 10:
+                text += " 00:00:00"
+            return datetime.strptime(text, DATETIME_FORMAT).strftime(DATETIME_FORMAT)
+        except ValueError:
+            form = "%Y-%m-%d" if ftype == "date" else DATETIME_FORMAT
+            raise OdooValueError(
+                f"Wrong value for {table.model}.{name}: {value!r} (expected a {ftype} like {form!r})",
+                "to_" + ftype,
+            ) from None
 
     def _commands(
         self, table: Table, name: str, value: Any, current: list[int], parent: int | None = None

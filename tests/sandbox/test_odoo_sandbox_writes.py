@@ -154,6 +154,10 @@ def test_api_key_works_as_password(sb: OdooSandbox) -> None:
         ({"list_price": "cheap"}, "product.template.list_price: 'cheap'"),
         ({"no_such_field": 1}, "Invalid field 'no_such_field' on model 'product.product'"),
         ({"type": "furniture"}, "product.template.type: 'furniture'"),
+        (
+            {"create_date": "x", "write_date": "y", "weight": 1.0, "volume": "big"},
+            "product.product.volume: 'big'",
+        ),
     ],
 )
 def test_bad_values_fault_naming_the_field(sb: OdooSandbox, vals: dict[str, Any], needle: str) -> None:
@@ -278,3 +282,14 @@ def test_x2many_commands_and_null_values(sb: OdooSandbox) -> None:
     )
     rec = execute(sb, "product.template", "read", [1], fields=["taxes_id", "description_sale", "weight"])[0]
     assert rec == {"id": 1, "taxes_id": [1], "description_sale": False, "weight": 0.0}
+
+
+def test_dates_are_stored_as_odoo_strings(sb: OdooSandbox) -> None:
+    order = execute(sb, "sale.order", "create", {"partner_id": 10, "date_order": "2026-12-01T08:30:00Z"})
+    assert (
+        execute(sb, "sale.order", "read", [order], fields=["date_order"])[0]["date_order"]
+        == "2026-12-01 08:30:00"
+    )
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        execute(sb, "sale.order", "write", [order], {"date_order": "next tuesday"})
+    assert "sale.order.date_order: 'next tuesday'" in err.value.faultString
