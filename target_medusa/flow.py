@@ -94,6 +94,8 @@ class MedusaFlow:
         self.products: list[tuple[str, Mapping[str, Any]]] = []
         self.deletes: dict[str, Mapping[str, Any]] = {}
         self.stock = StockSums(self.config)
+        self.not_in_medusa: set[str] = set()
+        """SKUs this run did not send as products (archived, filtered, dead letters): no stock for them."""
         self.events: list[dict[str, Any]] = []
         self.sku_owner: dict[str, int] = {}
         self._display_ids: dict[int, str] | None = None
@@ -129,15 +131,19 @@ class MedusaFlow:
             self._flush_products()
 
     def _product(self, stream: str, record: Mapping[str, Any]) -> None:
+        sku = record.get("default_code")
         if record.get("active") is False or record.get("_sdc_deleted_at"):
-            sku = record.get("default_code")
             if self.config.get("on_archive", "leave") == "delete" and sku:
                 self.deletes[str(sku)] = record
             else:
                 self.summary.filtered += 1
+            if sku:
+                self.not_in_medusa.add(str(sku))
             return
         if not self.mapping.accepts("product", record):
             self.summary.filtered += 1
+            if sku:
+                self.not_in_medusa.add(str(sku))
             return
         self.products.append((stream, record))
 
@@ -315,6 +321,14 @@ class MedusaFlow:
     ) -> None:
         self.summary.failed += 1
         LOG.warning("dead letter: %s %s: %s", entity, key, reason)
+        sku = record.get("default_code")
+        if (
+            entity == "product"
+            and sku
+            and str(sku) == key
+            and not self.ledger.get_binding(PLATFORM, entity, key)
+        ):
+            self.not_in_medusa.add(key)  # never reached Medusa: its stock would only fail with SKU_NOT_FOUND
         self.ledger.add_dead_letter(
             run_id=self.run_id,
             platform=PLATFORM,
@@ -369,7 +383,16 @@ class MedusaFlow:
         if not self.stock:
             return
         sums, self.stock = self.stock, StockSums(self.config)
-        items = self._prepare("inventory", [("stock_levels", r) for r in sums.records()])
+        records = sums.records()
+        skip = self.not_in_medusa | {
+            k
+            for k, h in self.bindings.hashes("product", (r["default_code"] for r in records)).items()
+            if h == DELETED
+        }
+        self.summary.filtered += sum(1 for r in records if r["default_code"] in skip)
+        items = self._prepare(
+            "inventory", [("stock_levels", r) for r in records if r["default_code"] not in skip]
+        )
         self._send(items, self.adapter.send_stock, "POST", "/odoo/inventory/bulk-update")
 
     def _flush_events(self) -> None:

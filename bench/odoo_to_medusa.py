@@ -1,0 +1,155 @@
+"""Odoo -> Medusa throughput, measured in one run (not part of `make test`).
+
+1. 100,000 products (catalogue + stock per warehouse + order progress) from the Odoo sandbox to the Medusa
+   sandbox through `tap-odoo | target-medusa`: wall time and records/s (goal: <= 60 s on 2 cores).
+2. The scheduled re-run with nothing changed (tap started from the STATE the first run ended with): its
+   wall time as a ratio of the first (goal <= 0.10) and Medusa writes (goal 0).
+3. For information: a full re-read without tap state (every record read and hashed again, nothing sent).
+
+The Odoo sandbox runs in its own process; the Medusa sandbox in this one (its state is counted here).
+
+    .venv/bin/python bench/odoo_to_medusa.py                  # 100,000 products
+    .venv/bin/python bench/odoo_to_medusa.py --products 5000  # quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from sandbox.medusa import serve_medusa
+
+BIN = Path(sys.executable).parent
+KEY = "bench-medusa-key"
+
+
+def start_odoo(products: int) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [str(BIN / "odoo-sandbox"), "odoo", "--port", "0", "--products", str(products)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if " on " not in line:
+        proc.kill()
+        raise SystemExit(f"Odoo sandbox did not start: {line!r}")
+    return proc, line.split(" on ")[1].split()[0]
+
+
+def run(work: Path, tap_config: Path, target_config: Path, state: Path | None) -> tuple[float, int, str, str]:
+    """One `tap | target` run: wall seconds, records read by the target, its last STATE line, stderr tail."""
+    tap_cmd = [str(BIN / "tap-odoo"), "--config", str(tap_config)]
+    if state is not None:
+        tap_cmd += ["--state", str(state)]
+    started = time.perf_counter()
+    tap = subprocess.Popen(tap_cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=work)
+    target = subprocess.run(
+        [str(BIN / "target-medusa"), "--config", str(target_config)],
+        stdin=tap.stdout,
+        capture_output=True,
+        text=True,
+        cwd=work,
+        check=False,
+    )
+    assert tap.stdout is not None
+    tap.stdout.close()
+    tap.wait()
+    wall = time.perf_counter() - started
+    if tap.returncode or target.returncode:
+        raise SystemExit(
+            f"run failed (tap {tap.returncode}, target {target.returncode}):\n{target.stderr[-3000:]}"
+        )
+    records = sum(
+        int(json.loads(line.split("METRIC: ", 1)[1])["value"])
+        for line in target.stderr.splitlines()
+        if '"metric":"record_count"' in line and "METRIC: " in line
+    )
+    last_state = target.stdout.strip().splitlines()[-1] if target.stdout.strip() else "{}"
+    return wall, records, last_state, target.stderr[-600:]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=2)
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="bench-medusa-"))
+    odoo, odoo_url = start_odoo(args.products)
+    try:
+        with serve_medusa(api_key=KEY, port=0) as medusa:
+            tap_config = work / "tap.json"
+            tap_config.write_text(
+                json.dumps(
+                    {
+                        "url": odoo_url,
+                        "database": "demo17",
+                        "username": "admin",
+                        "password": "admin",
+                        "models": ["product.product", "sale.order", "stock.picking", "account.move"],
+                        "stock_levels": True,
+                        "page_size": 5000,
+                    }
+                )
+            )
+            target_config = work / "target.json"
+            target_config.write_text(
+                json.dumps(
+                    {
+                        "api_url": medusa.url,
+                        "api_key": KEY,
+                        "ledger_url": f"sqlite:///{work}/ledger.sqlite",
+                        "odoo_base_url": "https://odoo.example",
+                        "batch_size": args.batch_size,
+                        "concurrency": args.concurrency,
+                    }
+                )
+            )
+            first, records, state_line, _ = run(work, tap_config, target_config, None)
+            writes_first = medusa.state.write_count()
+            products = len(medusa.state.products)
+            state = work / "state.json"
+            state.write_text(state_line)
+            again, records_again, _, _ = run(work, tap_config, target_config, state)
+            writes_again = medusa.state.write_count() - writes_first
+            full, _records_full, _, _ = run(work, tap_config, target_config, None)
+            writes_full = medusa.state.write_count() - writes_first - writes_again
+    finally:
+        odoo.terminate()
+        odoo.wait(timeout=30)
+    figures: dict[str, Any] = {
+        "products_in_odoo_sandbox": args.products,
+        "products_in_medusa": products,
+        "first_run_s": round(first, 2),
+        "first_run_records": records,
+        "first_run_records_per_s": round(records / first),
+        "first_run_medusa_writes": writes_first,
+        "rerun_with_state_s": round(again, 2),
+        "rerun_with_state_records": records_again,
+        "rerun_ratio": round(again / first, 3),
+        "rerun_medusa_writes": writes_again,
+        "full_reread_s": round(full, 2),
+        "full_reread_ratio": round(full / first, 3),
+        "full_reread_medusa_writes": writes_full,
+    }
+    print(json.dumps(figures, indent=2))
+    print(
+        f"first run: {first:.1f} s for {records} records ({records / first:,.0f}/s; goal <= 60 s) | "
+        f"unchanged re-run: {again:.2f} s = {again / first:.3f} of the first (goal <= 0.10), "
+        f"{writes_again} writes (goal 0) | full re-read: {full / first:.2f}, {writes_full} writes"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
