@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -183,3 +184,9 @@ def test_registry_and_custom_functions() -> None:
     assert get_custom("test_double")(4, {}, BuildContext(record={})) == 8
     with pytest.raises(MappingFileError, match="no custom function"):
         get_custom("never_registered")
+
+
+def test_every_builtin_transform_is_tested_here() -> None:
+    source = Path(__file__).read_text()
+    untested = [name for name in transform_names() if f'run("{name}"' not in source]
+    assert untested == [], f"add tests for {untested}"
