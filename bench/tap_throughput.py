@@ -26,6 +26,7 @@ import typing as t
 from pathlib import Path
 
 from tap_odoo.client import OdooClient
+from tap_odoo.paging import write_date_keyset
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -84,26 +85,16 @@ def bare_loop(
     fields = ["id", *FIELDS, "write_date"]
     base: list[t.Any] = [["id", "<=", limit_id]] if limit_id else []
     context = {"lang": "en_US", "active_test": False}
-    domain = base
+
+    def read(domain: list[t.Any], offset: int, order: str) -> list[dict[str, t.Any]]:
+        return client.search_read(
+            MODEL, domain, fields, offset=offset, limit=page_size, order=order, context=context
+        )
+
     count = 0
     wall, cpu = time.perf_counter(), time.process_time()
-    while True:
-        rows = client.search_read(
-            MODEL, domain, fields, limit=page_size, order="write_date asc, id asc", context=context
-        )
-        count += len(rows)
-        if len(rows) < page_size:
-            break
-        last = rows[-1]
-        when = last["write_date"]
-        domain = [
-            *base,
-            "|",
-            ["write_date", ">", when],
-            "&",
-            ["write_date", "=", when],
-            ["id", ">", last["id"]],
-        ]
+    for page in write_date_keyset(read, base, None, page_size):  # the tap's own paging, same calls
+        count += len(page)
     result = count, time.perf_counter() - wall, time.process_time() - cpu
     client.close()
     return result

@@ -16,6 +16,7 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.mapper import SameRecordTransform
 
 from tap_odoo.errors import OdooFault
+from tap_odoo.paging import id_keyset, offset_pages, write_date_keyset
 from tap_odoo.ranges import from_ranges, to_ranges
 from tap_odoo.schema import Normaliser, default_fields, stream_schema, to_odoo_datetime
 from tap_odoo.writer import BufferedSingerWriter
@@ -227,44 +228,20 @@ class OdooStream(Stream):
                 normalise.without(refused)
 
     def pages(self, start: str | None, fields: list[str], normalise: Normaliser) -> Iterator[list[Row]]:
-        """Raw pages of rows, in (write_date, id) order for incremental streams, else by id."""
+        """Raw pages of rows: write_date buckets for incremental streams, else by id (or offset)."""
         domain = self.base_domain()
+
+        def read(page_domain: Domain, offset: int, order: str) -> list[Row]:
+            return self._read_page(fields, normalise, page_domain, offset, order)
+
         incremental = self.replication_key is not None
-        order = "write_date asc, id asc" if incremental else "id asc"
-        first_domain = [*domain, ["write_date", ">=", start]] if incremental and start else domain
         if self.pagination == "offset":
-            offset = 0
-            while True:
-                page = self._read_page(fields, normalise, first_domain, offset, order)
-                size = len(page)
-                if page:
-                    yield page
-                if size < self.page_size:
-                    return
-                offset += size
-        # keyset: continue strictly after the last (write_date, id) read
-        page_domain = first_domain
-        while True:
-            page = self._read_page(fields, normalise, page_domain, 0, order)
-            if not page:
-                return
-            # read the cursor before handing the page out: the consumer normalises rows in place
-            when, last_id = page[-1].get("write_date"), page[-1]["id"]
-            full = len(page) >= self.page_size
-            yield page
-            if not full:
-                return
-            if incremental and when:
-                page_domain = [
-                    *domain,
-                    "|",
-                    ["write_date", ">", when],
-                    "&",
-                    ["write_date", "=", when],
-                    ["id", ">", last_id],
-                ]
-            else:
-                page_domain = [*domain, ["id", ">", last_id]]
+            order = "write_date asc, id asc" if incremental else "id asc"
+            first = [*domain, ["write_date", ">=", start]] if incremental and start else domain
+            return offset_pages(read, first, order, self.page_size)
+        if incremental:
+            return write_date_keyset(read, domain, start, self.page_size)
+        return id_keyset(read, domain, self.page_size)
 
     def _start(self, context: Context | None) -> tuple[str | None, set[int]]:
         """Where to start (Odoo datetime) and ids already emitted at exactly the bookmark."""
