@@ -107,12 +107,18 @@ class MedusaFlow:
         )
         self._warned: set[str] = set()
         self._checks: dict[str, Callable[[Any], bool]] = {}
+        self._names: dict[str, str] = {}
+        self._extra: dict[str, list[Any]] = {}
 
     # ---------------------------------------------------------------- intake
     def add(self, stream: str, record: Mapping[str, Any]) -> None:
-        name = stream_name(stream)
-        if self.mapping.entities_for_stream(name) and name not in ("product_product", "stock_levels"):
-            for spec in self.mapping.entities_for_stream(name):  # streams a user mapping adds
+        name = self._names.get(stream) or self._names.setdefault(stream, stream_name(stream))
+        extra = self._extra.get(name)
+        if extra is None:
+            specs = self.mapping.entities_for_stream(name)
+            extra = self._extra.setdefault(name, [] if name in ("product_product", "stock_levels") else specs)
+        if extra:
+            for spec in extra:  # streams a user mapping adds
                 if spec.name == "product":
                     self._product(name, record)
                 elif spec.name == "inventory":
