@@ -1,4 +1,4 @@
-"""`odoo-hub drift --target medusa`: Odoo stock vs GET /odoo/inventory, then --fix pushes Odoo's value."""
+"""`odoo-hub drift --target medusa` (Odoo stock vs GET /odoo/inventory, --fix) and `odoo-hub retry`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from typing import Any
 from sandbox.medusa import MedusaSandbox
 from sandbox.odoo import serve_odoo
 
-from .helpers import KEY, ROOT
+from .helpers import KEY, ROOT, ledger_of, run_in_process
+from .messages import catalogue, product
 from .test_end_to_end import pipeline
 
 BIN = Path(sys.executable).parent
@@ -76,3 +77,37 @@ def test_drift_finds_and_fixes(medusa: MedusaSandbox, config: dict[str, Any], tm
         assert {s: medusa.state.stock()[s] for s in skus} == {s: stock[s] for s in skus}
         code, report, err = drift(env)
         assert code == 0 and report["rows"] == [], report
+
+
+def test_odoo_hub_retry_resends_dead_letters(medusa: MedusaSandbox, config: dict[str, Any]) -> None:
+    """A product Medusa refused (DUPLICATE_SKU) goes through once the clash is gone, by `odoo-hub retry`."""
+    medusa.state.products["GEN-000002"] = {
+        "sku": "GEN-000002",
+        "odoo_product_id": 999,
+        "title": "Other",
+        "price": 1,
+        "id": "prod_x",
+        "variant_id": "v",
+        "handle": "x",
+    }
+    assert run_in_process(config, catalogue([product(1), product(2)])).status == 0
+    assert [d.key for d in ledger_of(config).dead_letters("medusa")] == ["GEN-000002"]
+    medusa.state.products.pop("GEN-000002")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "MEDUSA_URL": medusa.url,
+        "MEDUSA_API_KEY": KEY,
+        "ODOO_HUB_LEDGER_URL": config["ledger_url"],
+    }
+    proc = subprocess.run(
+        [str(BIN / "odoo-hub"), "retry", "--target", "medusa", "--json", "-q"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert medusa.state.products["GEN-000002"]["odoo_product_id"] == 100002
+    assert ledger_of(config).dead_letters("medusa") == []
