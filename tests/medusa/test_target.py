@@ -214,3 +214,20 @@ def test_cli_about_lists_settings() -> None:
         "brand_field",
         "warehouses",
     } <= set(settings)
+
+
+def test_stock_item_refused_in_bulk_is_retried_alone_then_dead_lettered(
+    medusa: MedusaSandbox, config: dict[str, Any]
+) -> None:
+    products = [product(i) for i in range(1, 4)]
+    assert run_in_process(config, catalogue(products)).status == 0
+    medusa.state.products.pop("GEN-000002")  # removed in Medusa by hand: Odoo still has it
+    medusa.state.inventory.pop("GEN-000002")
+    stock = [stock_row(p["default_code"], p["id"], 9) for p in products]
+    assert run_in_process(config, catalogue([], stock)).status == 0
+    assert medusa.state.stock() == {"GEN-000001": 9, "GEN-000003": 9}
+    single = [r for r in medusa.state.requests if r.path == "/odoo/inventory/update"]
+    assert [r.status for r in single] == [404]
+    (letter,) = ledger_of(config).dead_letters("medusa")
+    assert (letter.entity, letter.key) == ("inventory", "GEN-000002")
+    assert letter.reason.startswith("SKU_NOT_FOUND")
