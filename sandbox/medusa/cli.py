@@ -22,7 +22,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to each answer")
     parser.add_argument("--error-rate", type=float, default=0.0, help="share of 429/503 answers (0..1)")
+    parser.add_argument(
+        "--error-codes", default="429,503", help="statuses used by --error-rate (default 429,503)"
+    )
+    parser.add_argument("--retry-after", type=float, default=1.0, help="Retry-After seconds on those answers")
     parser.add_argument("--drop-rate", type=float, default=0.0, help="share of dropped connections (0..1)")
+    parser.add_argument("--seed", type=int, help="seed of the fault dice (repeatable runs)")
     parser.add_argument("--orders", type=int, default=0, help="seed this many storefront orders")
     return parser
 
@@ -42,7 +47,12 @@ def main(argv: list[str]) -> int:
     try:
         with serve_medusa(api_key=args.api_key, port=args.port, host=args.host) as sandbox:
             sandbox.faults.configure(
-                latency=args.latency, error_rate=args.error_rate, drop_rate=args.drop_rate
+                latency=args.latency,
+                error_rate=args.error_rate,
+                error_codes=tuple(int(c) for c in str(args.error_codes).split(",") if c.strip()),
+                retry_after=args.retry_after,
+                drop_rate=args.drop_rate,
+                seed=args.seed,
             )
             for _ in range(args.orders):
                 sandbox.state.add_order()
