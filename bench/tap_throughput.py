@@ -137,8 +137,8 @@ def run_tap(
         if "METRIC" not in line or '"product_product"' not in line:
             continue
         metric = json.loads(line.split("METRIC: ", 1)[1])
-        if metric["metric"] == "record_count":
-            records = metric["value"]
+        if metric["metric"] == "record_count":  # logged per interval: the total is the sum
+            records += metric["value"]
         elif metric["metric"] == "sync_duration":
             sync = metric["value"]
     return {"records": records, "wall": wall, "sync": sync, "rss_mib": usage.ru_maxrss / 1024}

@@ -2,15 +2,15 @@
 
 Odoo shows ``write_date`` to the second, but PostgreSQL may hold microseconds. Within one displayed second,
 rows come back in microsecond order, not in id order. So ``(write_date = S and id > last)`` is not a safe
-continuation. The keyset here reads by second buckets instead:
+continuation. The keyset here continues with ``write_date >= S and id not in (ids of second S already
+read)``, where S is the last second of the previous page, in ``write_date, id`` order. That is still one
+query per page, and it is exact:
 
-1. ``write_date >= lower`` in ``write_date, id`` order, one page;
-2. if the page is full, its last second S may be cut: the rest of S is read with
-   ``S <= write_date < S+1s`` and ``id not in (ids of S already read)``, paged on id;
-3. then the next page starts at ``write_date >= S+1s``.
+- a record written during the sync gets a newer ``write_date`` and is read later;
+- a deleted record just disappears;
+- no surviving record is skipped, unlike with offset paging.
 
-A record written during the sync gets a newer ``write_date`` and is read in a later bucket. A deleted
-record just disappears. No surviving record is skipped, unlike with offset paging.
+The excluded ids are only those of one second, so the list stays as small as that second's records.
 
 Every generator reads what it needs from a page *before* yielding it, because the consumer normalises
 rows in place.
@@ -39,32 +39,27 @@ def write_date_keyset(
 ) -> Iterator[list[Row]]:
     """Pages in write_date order that miss no record even while records change (see module doc)."""
     lower = start
+    seen: list[int] = []  # ids already read whose write_date second is `lower`
     while True:
-        page = read([*domain, ["write_date", ">=", lower]] if lower else domain, 0, "write_date asc, id asc")
+        page_domain = list(domain)
+        if lower:
+            page_domain.append(["write_date", ">=", lower])
+        if seen:
+            page_domain.append(["id", "not in", seen])
+        page = read(page_domain, 0, "write_date asc, id asc")
         full = len(page) >= page_size
         last_second = page[-1].get("write_date") if page else None
-        if not full or not last_second:
-            if page:
-                yield page
-            if full:  # rows without write_date sort last: read them by id
-                yield from id_keyset(read, [*domain, ["write_date", "=", False]], page_size)
+        if page and last_second:
+            same = [row["id"] for row in page if row.get("write_date") == last_second]
+            seen = [*seen, *same] if last_second == lower else same
+            lower = last_second
+        if page:
+            yield page
+        if not full:
             return
-        cut = len(page)
-        while cut and page[cut - 1].get("write_date") == last_second:
-            cut -= 1
-        seen = [row["id"] for row in page[cut:]]
-        yield page
-        bucket = [*domain, ["write_date", ">=", last_second], ["write_date", "<", next_second(last_second)]]
-        last_id = 0
-        while True:
-            rest = read([*bucket, ["id", "not in", seen], ["id", ">", last_id]], 0, "id asc")
-            more = len(rest) >= page_size
-            if rest:
-                last_id = rest[-1]["id"]
-                yield rest
-            if not more:
-                break
-        lower = next_second(last_second)
+        if not last_second:  # rows without write_date sort last: read the rest of them by id
+            yield from id_keyset(read, [*domain, ["write_date", "=", False]], page_size)
+            return
 
 
 def id_keyset(read: ReadPage, domain: Domain, page_size: int) -> Iterator[list[Row]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 import fnmatch
 import queue
@@ -29,6 +30,7 @@ if t.TYPE_CHECKING:
 
 Row = dict[str, t.Any]
 Domain = list[t.Any]
+SETTLE_MARGIN = dt.timedelta(seconds=60)  # clock skew allowed between this host and the Odoo server
 
 
 def stream_name(model: str) -> str:
@@ -267,6 +269,7 @@ class OdooStream(Stream):
 
     def get_records(self, context: Context | None) -> Iterable[Row]:
         """Normalised records; deleted ones last (``_sdc_deleted_at``) when detection is on."""
+        self._run_started = utc_now()
         start, done = self._start(context)
         bookmark_iso = None
         if start:
@@ -351,5 +354,21 @@ class OdooStream(Stream):
         self._flush_bookmark()
         state = self.stream_state
         if self._mark_value is not None and state.get("replication_key_value") == self._mark_value:
-            state["bookmark_ids"] = to_ranges(self._mark_ids)
+            if self._settled(self._mark_value):
+                state["bookmark_ids"] = to_ranges(self._mark_ids)
+            else:
+                state.pop("bookmark_ids", None)
         super()._write_state_message()
+
+    def _settled(self, value: str) -> bool:
+        """True if no write can still land in the bookmark's second (it ended a minute before the run).
+
+        Only then does the next run skip the ids already emitted at that second; a more recent second is
+        read again whole, so a record rewritten within that same second is not lost.
+        """
+        started = getattr(self, "_run_started", None) or utc_now()
+        try:
+            when = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return False
+        return when < started - SETTLE_MARGIN
