@@ -1,0 +1,80 @@
+"""`meltano run odoo-to-medusa` between the two sandboxes (runs once meltano.yml has the target-medusa loader
+and the odoo-to-medusa job of target_medusa/meltano_plugin.yml; skipped before, saying so).
+
+Checked by hand on a copy of meltano.yml with those blocks merged in: 349 products and their stock arrive,
+the second run writes nothing.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sandbox.medusa import MedusaSandbox
+from sandbox.odoo import serve_odoo
+
+from .helpers import KEY, ROOT
+
+MELTANO = str(Path(sys.executable).with_name("meltano"))
+
+
+def wired() -> bool:
+    project = yaml.safe_load((ROOT / "meltano.yml").read_text())
+    loaders = {p["name"] for p in project.get("plugins", {}).get("loaders", [])}
+    jobs = {j["name"] for j in project.get("jobs", [])}
+    return "target-medusa" in loaders and "odoo-to-medusa" in jobs
+
+
+def meltano_run(project: Path, env: dict[str, str]) -> str:
+    proc = subprocess.run(
+        [MELTANO, "run", "odoo-to-medusa"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=480,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stdout + proc.stderr
+
+
+@pytest.mark.skipif(not wired(), reason="meltano.yml has no target-medusa loader / odoo-to-medusa job yet")
+def test_meltano_run_odoo_to_medusa(medusa: MedusaSandbox, tmp_path: Path) -> None:
+    env = dict(
+        os.environ,
+        MELTANO_SEND_ANONYMOUS_USAGE_STATS="false",
+        MELTANO_ENVIRONMENT="dev",
+        MELTANO_DATABASE_URI=f"sqlite:///{tmp_path / 'meltano.db'}",
+        TARGET_MEDUSA_API_URL=medusa.url,
+        TARGET_MEDUSA_API_KEY=KEY,
+        TARGET_MEDUSA_LEDGER_URL=f"sqlite:///{tmp_path / 'ledger.sqlite'}",
+    )
+    project = ROOT
+    (project / ".meltano").mkdir(exist_ok=True)
+    with open(project / ".meltano" / "install.lock", "a") as lock:  # one `meltano install` at a time
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subprocess.run(
+            [MELTANO, "install"], cwd=project, env=env, capture_output=True, timeout=480, check=True
+        )
+    with serve_odoo(products=300) as sb:
+        env |= {"TAP_ODOO_URL": sb.url, "TAP_ODOO_DATABASE": sb.db}
+        first = meltano_run(project, env)
+        writes = medusa.state.write_count()
+        assert writes, "the first run wrote nothing to Medusa"
+        expected = sb.store.search_read(
+            "product.product",
+            [["default_code", "!=", False], ["type", "in", ["product", "consu"]]],
+            ["default_code"],
+        )
+        assert set(medusa.state.products) == {r["default_code"] for r in expected}
+        assert medusa.state.stock()
+        second = meltano_run(project, env)
+        assert medusa.state.write_count() == writes  # the second run sent nothing
+        assert KEY not in first + second
