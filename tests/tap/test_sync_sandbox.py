@@ -417,3 +417,35 @@ def test_recent_bookmark_second_is_read_again(fresh: t.Any) -> None:
     assert "bookmark_ids" not in second.state["bookmarks"]["uom_uom"]
     third = run_tap(config, state=second.state)
     assert third.ids("uom_uom") == [1]
+
+
+@pytest.mark.parametrize("protocol", ["xmlrpc", "jsonrpc", "json2"])
+def test_faults_parse_the_same_over_every_protocol(protocol: str) -> None:
+    from tap_odoo.errors import OdooFault
+
+    with serve_odoo(products=0, version="19.0", seed=1, port=0) as sb:
+        secret = {"api_key": sb.users["admin"]["api_key"]} if protocol == "json2" else {"password": "admin"}
+        client = OdooClient(
+            url=sb.url, database=sb.db, username="admin", protocol=protocol, max_tries=1, **secret
+        )
+        with pytest.raises(OdooFault) as unknown_model:
+            client.search_read("no.such.model", [], ["id"], limit=1)
+        assert unknown_model.value.is_unknown_model
+        with pytest.raises(OdooFault) as unknown_field:
+            client.search_read("product.product", [], ["id", "no_such_field"], limit=1)
+        assert unknown_field.value.refused_fields() == ["no_such_field"]
+        assert client.search("product.product", [["id", "<", 5]], order="id asc") == [1, 2, 3, 4]
+        client.close()
+        wrong = "0" * 40 if protocol == "json2" else "not-the-password"
+        bad = OdooClient(
+            url=sb.url,
+            database=sb.db,
+            username="admin",
+            protocol=protocol,
+            max_tries=1,
+            password=None if protocol == "json2" else wrong,
+            api_key=wrong if protocol == "json2" else None,
+        )
+        with pytest.raises(OdooAuthError) as err:
+            bad.check()
+        assert wrong not in str(err.value)
