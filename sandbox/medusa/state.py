@@ -157,6 +157,20 @@ class MedusaState:
                 e["event_type"] for e in self.order_events if e["order"].get("medusa_order_id") == order_id
             ]
 
+    def summary(self) -> dict[str, Any]:
+        """What Medusa holds, in a few numbers (for the demo and logs)."""
+        with self.lock:
+            events: dict[str, int] = {}
+            for event in self.order_events:
+                events[event["event_type"]] = events.get(event["event_type"], 0) + 1
+            return {
+                "products": len(self.products),
+                "stock_units": sum(int(i["stocked_quantity"]) for i in self.inventory.values()),
+                "skus_in_stock": sum(1 for i in self.inventory.values() if i["stocked_quantity"] > 0),
+                "order_events": events,
+                "writes": dict(self.writes),
+            }
+
     def write_count(self) -> int:
         """Number of state-changing writes applied so far."""
         with self.lock:

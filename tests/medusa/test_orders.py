@@ -88,6 +88,13 @@ def test_transitions_are_sent_once_in_order(medusa: MedusaSandbox, config: dict[
     cancelled = medusa.state.order_events[-1]["order"]
     assert cancelled["cancelled_reason"] == "Customer changed their mind"
     assert medusa.state.orders["order_A"]["payment_status"] == "captured"
+    assert medusa.state.summary()["order_events"] == {
+        "order.confirmed": 1,
+        "order.shipped": 1,
+        "order.invoiced": 1,
+        "order.paid": 1,
+        "order.cancelled": 1,
+    }
     # same records again: nothing is sent twice
     count = len(medusa.state.order_events)
     assert run_in_process(config, catalogue([], orders=first)).status == 0
