@@ -95,7 +95,7 @@ class MedusaFlow:
         self.deletes: dict[str, Mapping[str, Any]] = {}
         self.stock = StockSums(self.config)
         self.not_in_medusa: set[str] = set()
-        """SKUs this run did not send as products (archived, filtered, dead letters): no stock for them."""
+        """SKUs this run did not send as products (archived, filtered, dead letters)."""
         self.events: list[dict[str, Any]] = []
         self.sku_owner: dict[str, int] = {}
         self._display_ids: dict[int, str] | None = None
@@ -390,10 +390,12 @@ class MedusaFlow:
             return
         sums, self.stock = self.stock, StockSums(self.config)
         records = sums.records()
-        skip = self.not_in_medusa | {
-            k
-            for k, h in self.bindings.hashes("product", (r["default_code"] for r in records)).items()
-            if h == DELETED
+        # no stock for a SKU Medusa cannot have: deleted by us, or not sent by this run and never before
+        known = self.bindings.hashes("product", (r["default_code"] for r in records))
+        skip = {
+            sku
+            for sku in (r["default_code"] for r in records)
+            if known.get(sku) == DELETED or (sku in self.not_in_medusa and sku not in known)
         }
         self.summary.filtered += sum(1 for r in records if r["default_code"] in skip)
         items = self._prepare(

@@ -231,3 +231,17 @@ def test_stock_item_refused_in_bulk_is_retried_alone_then_dead_lettered(
     (letter,) = ledger_of(config).dead_letters("medusa")
     assert (letter.entity, letter.key) == ("inventory", "GEN-000002")
     assert letter.reason.startswith("SKU_NOT_FOUND")
+
+
+def test_stock_only_for_skus_medusa_can_have(medusa: MedusaSandbox, config: dict[str, Any]) -> None:
+    assert run_in_process(config, catalogue([product(1), product(2)])).status == 0
+    # 1: archived in Odoo, left in Medusa (on_archive = leave): its stock still follows Odoo
+    # 3: archived before it ever reached Medusa: no stock call, no dead letter
+    rows = [
+        stock_row("GEN-000001", 100001, 0),
+        stock_row("GEN-000002", 100002, 4),
+        stock_row("GEN-000003", 100003, 8),
+    ]
+    result = run_in_process(config, catalogue([product(1, active=False), product(3, active=False)], rows))
+    assert result.status == 0 and medusa.state.stock() == {"GEN-000001": 0, "GEN-000002": 4}
+    assert ledger_of(config).dead_letters("medusa") == []
