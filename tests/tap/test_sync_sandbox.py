@@ -449,3 +449,21 @@ def test_faults_parse_the_same_over_every_protocol(protocol: str) -> None:
         with pytest.raises(OdooAuthError) as err:
             bad.check()
         assert wrong not in str(err.value)
+
+
+@pytest.mark.parametrize("version", ["15.0", "16.0", "18.0", "19.0"])
+def test_every_supported_version_as_a_read_only_user(version: str) -> None:
+    with serve_odoo(products=20, version=version, seed=1, port=0) as sb:
+        config = sandbox_config(
+            sb,
+            username="demo",
+            password=sb.users["demo"]["password"],
+            models=["product.product", "sale.order", "stock.picking"],
+            stock_levels=True,
+        )
+        if version == "19.0":
+            config["api_key"] = sb.users["demo"]["api_key"]
+        run = run_tap(config)
+        assert run.tap.client.protocol == ("json2" if version == "19.0" else "jsonrpc")
+        assert len(run.records("product_product")) == 92
+        assert run.records("sale_order") and run.records("stock_picking") and run.records("stock_levels")
