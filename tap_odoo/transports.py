@@ -106,6 +106,13 @@ class HttpConnection:
                     self._conn = None
                 status = response.status
                 content_type = response.getheader("Content-Type") or ""
+                if 300 <= status < 400:
+                    location = response.getheader("Location") or "?"
+                    raise OdooHTTPError(
+                        f"{self.base_url}{path} redirects (HTTP {status}) to {location}: "
+                        "set url to the server's final address (e.g. https:// instead of http://)",
+                        status=status,
+                    )
                 if status in RETRY_STATUSES:
                     raise OdooTransportError(
                         f"{self.base_url}{path} answered HTTP {status}",

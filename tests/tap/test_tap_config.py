@@ -132,3 +132,39 @@ def test_cli_bad_config_exits_1_naming_setting(tmp_path: Path, listener: Connect
     assert "lang" in done.stderr and "page_size" in done.stderr
     assert SECRET not in done.stderr + done.stdout
     assert listener.count == 0
+
+
+def test_redirect_names_the_new_address() -> None:
+    import http.server
+
+    from tap_odoo.client import OdooClient
+    from tap_odoo.errors import OdooHTTPError
+
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.send_response(301)
+            self.send_header("Location", "https://odoo.example.com" + self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: t.Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        client = OdooClient(
+            url=f"http://127.0.0.1:{server.server_address[1]}",
+            database="db",
+            username="u",
+            password=SECRET,
+            max_tries=1,
+        )
+        with pytest.raises(OdooHTTPError) as err:
+            client.check()
+        assert "https://odoo.example.com/" in str(err.value) and "set url" in str(err.value)
+        assert SECRET not in str(err.value)
+    finally:
+        server.shutdown()
+        server.server_close()
