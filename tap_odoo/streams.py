@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import difflib
 import fnmatch
 import queue
 import sys
@@ -132,6 +133,14 @@ class OdooStream(Stream):
             only_fields=only,
             ignore_fields=per_model(config, "ignore_fields", model) or (),
         )
+        for setting in ("extra_fields", "fields", "ignore_fields"):
+            for name in per_model(config, setting, model) or ():
+                if name not in fields_get:
+                    close = difflib.get_close_matches(name, list(fields_get), n=3)
+                    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+                    tap.logger.warning(
+                        "%s.%s: %s has no field %r; ignored%s", setting, model, model, name, hint
+                    )
         schema = stream_schema(fields_get, self.field_names)
         self.detect_deletions = matches(config.get("detect_deletions"), model)
         if self.detect_deletions:

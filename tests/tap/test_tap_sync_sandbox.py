@@ -467,3 +467,16 @@ def test_every_supported_version_as_a_read_only_user(version: str) -> None:
         assert run.tap.client.protocol == ("json2" if version == "19.0" else "jsonrpc")
         assert len(run.records("product_product")) == 92
         assert run.records("sale_order") and run.records("stock_picking") and run.records("stock_levels")
+
+
+def test_unknown_field_in_settings_is_named(sb17: t.Any, caplog: pytest.LogCaptureFixture) -> None:
+    from tap_odoo.tap import TapOdoo
+
+    config = sandbox_config(
+        sb17, models=["product.product"], extra_fields={"product.product": ["qty_availabel"]}
+    )
+    with caplog.at_level("WARNING"):
+        tap = TapOdoo(config=config)
+        assert "product_product" in tap.streams
+    assert "extra_fields.product.product" in caplog.text and "qty_availabel" in caplog.text
+    assert "did you mean qty_available" in caplog.text
