@@ -109,6 +109,7 @@ class MedusaFlow:
         self._checks: dict[str, Callable[[Any], bool]] = {}
         self._names: dict[str, str] = {}
         self._extra: dict[str, list[Any]] = {}
+        self._sku_by_odoo_id: dict[int, str] | None = None
 
     # ---------------------------------------------------------------- intake
     def add(self, stream: str, record: Mapping[str, Any]) -> None:
@@ -138,6 +139,8 @@ class MedusaFlow:
 
     def _product(self, stream: str, record: Mapping[str, Any]) -> None:
         sku = record.get("default_code")
+        if record.get("_sdc_deleted_at") and not sku:
+            sku = self._sku_of_deleted(record.get("id"))  # the tap sends only {id, _sdc_deleted_at}
         if record.get("active") is False or record.get("_sdc_deleted_at"):
             if self.config.get("on_archive", "leave") == "delete" and sku:
                 self.deletes[str(sku)] = record
@@ -152,6 +155,14 @@ class MedusaFlow:
                 self.not_in_medusa.add(str(sku))
             return
         self.products.append((stream, record))
+
+    def _sku_of_deleted(self, odoo_id: Any) -> str | None:
+        """SKU the ledger bound to a deleted Odoo product id (bindings read once, on the first deletion)."""
+        if self._sku_by_odoo_id is None:
+            self._sku_by_odoo_id = {
+                b.odoo_id: b.key for b in self.ledger.bindings(PLATFORM, "product") if b.odoo_id is not None
+            }
+        return self._sku_by_odoo_id.get(odoo_id) if isinstance(odoo_id, int) else None
 
     def _stock(self, record: Mapping[str, Any]) -> None:
         if not self.stock.add(record):

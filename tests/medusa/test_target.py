@@ -148,6 +148,11 @@ def test_archived_and_deleted_products(medusa: MedusaSandbox, config: dict[str, 
     assert sorted(medusa.state.deleted_skus) == ["GEN-000001", "GEN-000002"]
     again = run_in_process(config, catalogue(changed))
     assert again.summary is not None and again.summary.deleted == 0  # not deleted twice
+    # deleted in Odoo: tap-odoo (detect_deletions) sends only the id; the ledger knows its SKU
+    gone = run_in_process(config, catalogue([{"id": 100004, "_sdc_deleted_at": "2026-11-23T11:00:00Z"}]))
+    assert (
+        gone.summary is not None and gone.summary.deleted == 1 and "GEN-000004" not in medusa.state.products
+    )
     back = run_in_process(config, catalogue([product(1)]))  # unarchived in Odoo: created again
     assert back.summary is not None and back.summary.sent == 1 and "GEN-000001" in medusa.state.products
 
