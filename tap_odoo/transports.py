@@ -17,6 +17,7 @@ import typing as t
 import xmlrpc.client
 from urllib.parse import urlsplit
 
+from tap_odoo import xmlrpc_fast
 from tap_odoo.errors import (
     OdooAuthError,
     OdooFault,
@@ -165,7 +166,7 @@ class XmlRpcTransport:
         if status != 200:
             raise _http_error(path, status, data, self.http.base_url)
         try:
-            result, _method = xmlrpc.client.loads(data, use_builtin_types=True)
+            result = xmlrpc_fast.loads(data)
         except xmlrpc.client.Fault as fault:
             line = last_line(str(fault.faultString))
             name, message = split_exception_line(line)
@@ -180,7 +181,7 @@ class XmlRpcTransport:
             raise OdooTransportError(
                 f"{self.http.base_url}{path} answered something that is not XML-RPC: {exc}"
             ) from exc
-        return result[0]
+        return result
 
     def version(self) -> dict[str, t.Any]:
         return t.cast(dict[str, t.Any], self._call("common", "version", ()))

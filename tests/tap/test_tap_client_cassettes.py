@@ -206,3 +206,33 @@ def test_auto_protocol_picks_jsonrpc_below_19() -> None:
     with _vcr().use_cassette(str(CASSETTES / "jsonrpc_session.yaml"), allow_playback_repeats=True):
         client = OdooClient(url=URL, database="demo17", username="admin", password="admin", api_key=None)
         assert client.check()["protocol"] == "jsonrpc"
+
+
+def test_fast_xmlrpc_parser_matches_xmlrpc_client_on_every_recorded_answer() -> None:
+    import yaml
+
+    from tap_odoo import xmlrpc_fast
+
+    tape = yaml.safe_load((CASSETTES / "xmlrpc_session.yaml").read_text())
+    checked = 0
+    for interaction in tape["interactions"]:
+        body = interaction["response"]["body"]["string"]
+        data = body.encode() if isinstance(body, str) else body
+        try:
+            expected: t.Any = xmlrpc.client.loads(data, use_builtin_types=True)[0][0]
+        except xmlrpc.client.Fault as fault:
+            with pytest.raises(xmlrpc.client.Fault) as got:
+                xmlrpc_fast.loads(data)
+            assert (got.value.faultCode, got.value.faultString) == (fault.faultCode, fault.faultString)
+        else:
+            assert xmlrpc_fast.loads(data) == expected
+        checked += 1
+    assert checked == 15
+    odd = xmlrpc.client.dumps(
+        ({"n": None, "b": b"\x00\x01", "i": 2**31 - 1, "f": 1.5, "t": True, "s": "x<y", "l": [1, [2]], "e": ""},),
+        methodresponse=True,
+        allow_none=True,
+    ).encode()
+    assert xmlrpc_fast.loads(odd) == xmlrpc.client.loads(odd, use_builtin_types=True)[0][0]
+    with pytest.raises(ValueError, match="DOCTYPE"):
+        xmlrpc_fast.loads(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><methodResponse/>')
