@@ -1,34 +1,20 @@
-"""`meltano run odoo-to-medusa` between the two sandboxes (runs once meltano.yml has the target-medusa loader
-and the odoo-to-medusa job of target_medusa/meltano_plugin.yml; skipped before, saying so).
-
-Checked by hand on a copy of meltano.yml with those blocks merged in: 349 products and their stock arrive,
-the second run writes nothing.
+"""`meltano run odoo-to-medusa` between the two sandboxes, through the loader, extractors and job of
+meltano.yml: every storable product with a SKU and its stock arrive; the second run writes nothing.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-import yaml
-
 from sandbox.medusa import MedusaSandbox
 from sandbox.odoo import serve_odoo
 
-from .helpers import KEY, ROOT
+from .helpers import KEY
 
 MELTANO = str(Path(sys.executable).with_name("meltano"))
-
-
-def wired() -> bool:
-    project = yaml.safe_load((ROOT / "meltano.yml").read_text())
-    loaders = {p["name"] for p in project.get("plugins", {}).get("loaders", [])}
-    jobs = {j["name"] for j in project.get("jobs", [])}
-    return "target-medusa" in loaders and "odoo-to-medusa" in jobs
 
 
 def meltano_run(project: Path, env: dict[str, str]) -> str:
@@ -45,8 +31,7 @@ def meltano_run(project: Path, env: dict[str, str]) -> str:
     return proc.stdout + proc.stderr
 
 
-@pytest.mark.skipif(not wired(), reason="meltano.yml has no target-medusa loader / odoo-to-medusa job yet")
-def test_meltano_run_odoo_to_medusa(medusa: MedusaSandbox, tmp_path: Path) -> None:
+def test_meltano_run_odoo_to_medusa(meltano_installed: Path, medusa: MedusaSandbox, tmp_path: Path) -> None:
     env = dict(
         os.environ,
         MELTANO_SEND_ANONYMOUS_USAGE_STATS="false",
@@ -56,13 +41,7 @@ def test_meltano_run_odoo_to_medusa(medusa: MedusaSandbox, tmp_path: Path) -> No
         TARGET_MEDUSA_API_KEY=KEY,
         TARGET_MEDUSA_LEDGER_URL=f"sqlite:///{tmp_path / 'ledger.sqlite'}",
     )
-    project = ROOT
-    (project / ".meltano").mkdir(exist_ok=True)
-    with open(project / ".meltano" / "install.lock", "a") as lock:  # one `meltano install` at a time
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        subprocess.run(
-            [MELTANO, "install"], cwd=project, env=env, capture_output=True, timeout=480, check=True
-        )
+    project = meltano_installed
     with serve_odoo(products=300) as sb:
         env |= {"TAP_ODOO_URL": sb.url, "TAP_ODOO_DATABASE": sb.db}
         first = meltano_run(project, env)

@@ -33,13 +33,6 @@ def meltano(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
     return proc
 
 
-@pytest.fixture(scope="module")
-def installed() -> None:
-    """`meltano install` once for the module (a no-op when the plugin venvs are already there)."""
-    env = dict(os.environ, MELTANO_SEND_ANONYMOUS_USAGE_STATS="false")
-    meltano(env, "install")
-
-
 @pytest.fixture
 def sandbox() -> Iterator[OdooSandbox]:
     with serve_odoo(products=300) as sb:
@@ -65,7 +58,7 @@ def read_stream(folder: Path, stream: str) -> list[dict]:
 
 
 def test_meltano_run_delivers_every_record_then_only_changes(
-    installed: None, sandbox: OdooSandbox, tmp_path: Path
+    meltano_installed: Path, sandbox: OdooSandbox, tmp_path: Path
 ) -> None:
     env = run_env(sandbox, tmp_path)
     (tmp_path / "out").mkdir()
