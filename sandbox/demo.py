@@ -1,8 +1,14 @@
-"""`make demo`: start the sandbox on loopback, run the main Meltano job against it, show what arrived.
+"""`make demo`: the main job, `odoo-to-medusa`, between the two loopback sandboxes, run twice by meltano.
 
-Each demo starts a fresh sandbox, so the run ignores saved state (`--full-refresh`). The main job is
-`odoo-to-jsonl` (tap-odoo → target-jsonl) until a platform target is wired in; the job and the sandbox
-size can be changed with `--job` and `--products`.
+1. Start the Odoo sandbox (the real Odoo 17 recordings plus generated products) and the Medusa sandbox.
+2. Mark two sale orders as storefront orders (`client_order_ref = MEDUSA-<id>`), one shipped and paid, one
+   cancelled, so order progress has something to report.
+3. `meltano install`, then `meltano run odoo-to-medusa`: catalogue, stock and order progress reach Medusa.
+4. Run it again with `--full-refresh` (the tap re-reads everything): the ledger's payload hashes stop every
+   unchanged record, so Medusa sees no write.
+5. `--job odoo-to-jsonl` runs the inspection job instead and prints counts and samples from `output/`.
+
+Each demo starts fresh sandboxes, a fresh Meltano system database and a fresh ledger under `output/`.
 """
 
 from __future__ import annotations
@@ -14,25 +20,16 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+from sandbox.medusa import MedusaSandbox, serve_medusa
 from sandbox.odoo import OdooSandbox, serve_odoo
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "output"
-DEMO_MODELS = [
-    "res.partner",
-    "product.product",
-    "product.template",
-    "product.category",
-    "stock.warehouse",
-    "stock.quant",
-    "sale.order",
-    "sale.order.line",
-]
-
+MEDUSA_KEY = "sandbox-medusa-key"
+JSONL_MODELS = ["res.partner", "product.product", "product.category", "stock.warehouse", "sale.order"]
 SAMPLE_FIELDS = [
     "id",
     "default_code",
@@ -48,75 +45,124 @@ SAMPLE_FIELDS = [
 def meltano(*args: str, env: dict[str, str]) -> None:
     """Run one meltano command in the project, failing the demo loudly if it fails."""
     exe = Path(sys.executable).with_name("meltano")
-    cmd = [str(exe), *args]
     print(f"\n$ meltano {' '.join(args)}", flush=True)
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, check=False)
+    proc = subprocess.run([str(exe), *args], cwd=ROOT, env=env, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"demo: `meltano {' '.join(args)}` failed with exit code {proc.returncode}")
 
 
-def demo_env(sb: OdooSandbox) -> dict[str, str]:
-    """Environment that points the dev environment's tap at this sandbox."""
-    env = dict(os.environ)
-    env.update(
-        {
-            "MELTANO_ENVIRONMENT": "dev",
-            "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
-            "TAP_ODOO_URL": sb.url,
-            "TAP_ODOO_DATABASE": sb.db,
-            "TAP_ODOO_MODELS": json.dumps(DEMO_MODELS),
-            "TARGET_JSONL_DESTINATION_PATH": str(OUTPUT),
-        }
+def demo_env(odoo: OdooSandbox, medusa: MedusaSandbox) -> dict[str, str]:
+    """Environment that points the dev environment's plugins at these sandboxes and at output/."""
+    return dict(
+        os.environ,
+        MELTANO_ENVIRONMENT="dev",
+        MELTANO_SEND_ANONYMOUS_USAGE_STATS="false",
+        MELTANO_DATABASE_URI=f"sqlite:///{OUTPUT / 'meltano.db'}",
+        TAP_ODOO_URL=odoo.url,
+        TAP_ODOO_DATABASE=odoo.db,
+        TARGET_MEDUSA_API_URL=medusa.url,
+        TARGET_MEDUSA_API_KEY=MEDUSA_KEY,
+        TARGET_MEDUSA_ODOO_BASE_URL=odoo.url,
+        TARGET_MEDUSA_LEDGER_URL=f"sqlite:///{OUTPUT / 'ledger.sqlite'}",
+        TARGET_JSONL_DESTINATION_PATH=str(OUTPUT),
     )
-    return env
 
 
-def summarize_jsonl(folder: Path, samples: int = 2) -> None:
-    """Print the record count of every stream file and a few sample records."""
-    files = sorted(folder.glob("*.jsonl"))
-    if not files:
-        raise SystemExit(f"demo: nothing arrived in {folder}")
-    print(f"\nWhat arrived in {folder.relative_to(ROOT)}/ (target-jsonl):")
-    print(f"  {'stream':<28} {'records':>8}")
-    for path in files:
-        with path.open() as fh:
-            count = sum(1 for _ in fh)
-        print(f"  {path.stem:<28} {count:>8}")
-    for stream in ("product_product", "sale_order"):
-        path = folder / f"{stream}.jsonl"
-        if not path.exists():
-            continue
-        print(f"\nSample {stream} records:")
-        with path.open() as fh:
-            for _, line in zip(range(samples), fh, strict=False):
-                record = json.loads(line)
-                brief = {k: record[k] for k in SAMPLE_FIELDS if k in record}
-                print("  " + json.dumps(brief, ensure_ascii=False, default=str)[:300])
+def mark_storefront_orders(odoo: OdooSandbox, medusa: MedusaSandbox) -> None:
+    """Two orders that came from Medusa, as the seed's Odoo addon records them, and their progress in Odoo."""
+    store = odoo.store
+    medusa.state.add_order("order_DEMO_1", display_id=1001)
+    medusa.state.add_order("order_DEMO_2", display_id=1002)
+    shipped = store.search_read("stock.picking", [["sale_id", "!=", False]], ["sale_id"], limit=1)[0]
+    order_id, order_name = shipped["sale_id"]
+    store.write("sale.order", [order_id], {"client_order_ref": "MEDUSA-order_DEMO_1"})
+    store.write("stock.picking", [shipped["id"]], {"state": "done", "date_done": "2026-11-22 15:00:00"})
+    invoice = store.search_read(
+        "account.move", [["move_type", "=", "out_invoice"], ["state", "=", "posted"]], ["id"], limit=1
+    )
+    store.write("account.move", [invoice[0]["id"]], {"invoice_origin": order_name, "payment_state": "paid"})
+    other = store.search_read("sale.order", [["state", "=", "sale"], ["id", "!=", order_id]], ["id"], limit=1)
+    store.write(
+        "sale.order", [other[0]["id"]], {"client_order_ref": "MEDUSA-order_DEMO_2", "state": "cancel"}
+    )
 
 
-@contextmanager
-def clean_output() -> Iterator[None]:
-    """Start each demo with an empty output folder."""
-    shutil.rmtree(OUTPUT, ignore_errors=True)
-    OUTPUT.mkdir(parents=True)
-    yield
+def show_medusa(medusa: MedusaSandbox, title: str) -> dict[str, Any]:
+    """Print what the Medusa sandbox holds now, with a few sample products."""
+    summary = medusa.state.summary()
+    print(f"\n{title}")
+    print(f"  products           {summary['products']}")
+    print(f"  SKUs in stock      {summary['skus_in_stock']}   ({summary['stock_units']} units)")
+    print(f"  order events       {json.dumps(summary['order_events'])}")
+    print(f"  writes so far      {sum(summary['writes'].values())}   {json.dumps(summary['writes'])}")
+    return summary
+
+
+def show_samples(medusa: MedusaSandbox, count: int = 3) -> None:
+    with medusa.state.lock:
+        products = list(medusa.state.products.values())[:count]
+        stock = medusa.state.stock()
+    print("\nSample products in Medusa (prices in fils, weight in g):")
+    for product in products:
+        brief = {k: product.get(k) for k in ("sku", "title", "price", "weight", "category_handle")}
+        brief["stock"] = stock.get(str(product.get("sku")))
+        print("  " + json.dumps(brief, ensure_ascii=False, default=str)[:240])
+
+
+def run_medusa_demo(products: int) -> None:
+    with serve_odoo(products=products) as odoo, serve_medusa(api_key=MEDUSA_KEY) as medusa:
+        print(f"Odoo sandbox   {odoo.url}  (database {odoo.db}, recordings + {products} generated products)")
+        print(f"Medusa sandbox {medusa.url}")
+        mark_storefront_orders(odoo, medusa)
+        env = demo_env(odoo, medusa)
+        meltano("install", env=env)
+        meltano("run", "odoo-to-medusa", env=env)
+        first = show_medusa(medusa, "Medusa after the first run:")
+        show_samples(medusa)
+        meltano("run", "--full-refresh", "odoo-to-medusa", env=env)
+        second = show_medusa(medusa, "Medusa after re-running with everything re-read (--full-refresh):")
+        resent = sum(second["writes"].values()) - sum(first["writes"].values())
+        print(f"\nUnchanged records re-sent on the second run: {resent}")
+        if resent:
+            raise SystemExit("demo: the second run re-sent unchanged records")
+        ledger = f"sqlite:///{OUTPUT / 'ledger.sqlite'}"
+        print("\nThe runs in the sync ledger (odoo-hub history):", flush=True)
+        subprocess.run(
+            [str(Path(sys.executable).with_name("odoo-hub")), "history", "--ledger", ledger], check=True
+        )
+
+
+def run_jsonl_demo(products: int) -> None:
+    with serve_odoo(products=products) as odoo, serve_medusa(api_key=MEDUSA_KEY) as medusa:
+        env = demo_env(odoo, medusa) | {"TAP_ODOO_MODELS": json.dumps(JSONL_MODELS)}
+        meltano("install", env=env)
+        meltano("run", "odoo-to-jsonl", env=env)
+    print(f"\nWhat arrived in {OUTPUT.relative_to(ROOT)}/ (target-jsonl):")
+    for path in sorted(OUTPUT.glob("*.jsonl")):
+        lines = path.read_text().splitlines()
+        print(f"  {path.stem:<28} {len(lines):>8}")
+        for line in lines[:2]:
+            record = json.loads(line)
+            brief = {k: record[k] for k in SAMPLE_FIELDS if k in record}
+            print("      " + json.dumps(brief, ensure_ascii=False, default=str)[:200])
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument(
         "--products", type=int, default=2000, help="generated products on top of the recordings"
     )
-    parser.add_argument("--job", default="odoo-to-jsonl", help="meltano job to run")
+    parser.add_argument("--job", choices=["odoo-to-medusa", "odoo-to-jsonl"], default="odoo-to-medusa")
     args = parser.parse_args(argv)
-
     started = time.monotonic()
-    with serve_odoo(products=args.products) as sb, clean_output():
-        print(f"Odoo sandbox on {sb.url} (database {sb.db}, {args.products} generated products)")
-        env = demo_env(sb)
-        meltano("install", env=env)
-        meltano("run", "--full-refresh", args.job, env=env)
-        summarize_jsonl(OUTPUT)
+    shutil.rmtree(OUTPUT, ignore_errors=True)
+    OUTPUT.mkdir(parents=True)
+    if args.job == "odoo-to-medusa":
+        run_medusa_demo(args.products)
+    else:
+        run_jsonl_demo(args.products)
     print(f"\nDemo done in {time.monotonic() - started:.0f} s.")
     return 0
 
