@@ -286,6 +286,8 @@ class OdooStream(Stream):
         fields = self.selected_fields()
         normalise = Normaliser(self.fields_get, fields)
         self._fast = self._fast_path()
+        if self._fast:
+            t.cast(BufferedSingerWriter, self._tap.message_writer).choose_encoder()
         pages: Iterable[list[Row]] = self.pages(start, fields, normalise)
         if self.config.get("prefetch", True):
             pages = _Prefetcher(iter(pages), self.name)

@@ -18,8 +18,24 @@ from singer_sdk.singerlib import RecordMessage
 _ENCODE = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 
 
-def _make_record_encoder() -> t.Callable[[dict[str, t.Any]], str]:
-    """The C encoder made once, without the circular-reference check (records are trees)."""
+def _make_record_encoder(utf8: bool = True) -> t.Callable[[dict[str, t.Any]], str]:
+    """msgspec's JSON encoder (about 10x faster; writes UTF-8), else the stdlib C encoder made once.
+
+    ``utf8=False`` (stdout is not UTF-8) keeps the stdlib encoder, which escapes non-ASCII as ``\\uXXXX``.
+    """
+    try:
+        if not utf8:
+            raise ImportError("stdout is not UTF-8")
+        import msgspec.json
+
+        fast = msgspec.json.Encoder().encode
+
+        def encode_msgspec(record: dict[str, t.Any]) -> str:
+            return fast(record).decode()
+
+        return encode_msgspec
+    except ImportError:  # pragma: no cover - msgspec is a dependency; keep working without it
+        pass
     try:
         from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
     except ImportError:  # pragma: no cover - pure-Python json
@@ -35,6 +51,12 @@ def _make_record_encoder() -> t.Callable[[dict[str, t.Any]], str]:
 
 
 _encode_record = _make_record_encoder()
+_encode_record_ascii = _make_record_encoder(utf8=False)
+
+
+def _stdout_is_utf8() -> bool:
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    return encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
 
 
 class BufferedSingerWriter(SingerWriter):
@@ -48,7 +70,13 @@ class BufferedSingerWriter(SingerWriter):
 
     def write_record_line(self, prefix: str, record: dict[str, t.Any], suffix: str) -> None:
         """Write one RECORD message; ``record_affixes`` builds the constant parts once per page."""
-        sys.stdout.write(prefix + _encode_record(record) + suffix)
+        sys.stdout.write(prefix + self.encode_record(record) + suffix)
+
+    def choose_encoder(self) -> None:
+        """Pick the record encoder for the current stdout (called once per stream sync)."""
+        self.encode_record = _encode_record if _stdout_is_utf8() else _encode_record_ascii
+
+    encode_record = staticmethod(_encode_record)
 
     @staticmethod
     def record_affixes(stream: str, time_extracted: str, version: int | None = None) -> tuple[str, str]:

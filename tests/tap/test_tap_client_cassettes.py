@@ -229,7 +229,18 @@ def test_fast_xmlrpc_parser_matches_xmlrpc_client_on_every_recorded_answer() -> 
         checked += 1
     assert checked == 15
     odd = xmlrpc.client.dumps(
-        ({"n": None, "b": b"\x00\x01", "i": 2**31 - 1, "f": 1.5, "t": True, "s": "x<y", "l": [1, [2]], "e": ""},),
+        (
+            {
+                "n": None,
+                "b": b"\x00\x01",
+                "i": 2**31 - 1,
+                "f": 1.5,
+                "t": True,
+                "s": "x<y",
+                "l": [1, [2]],
+                "e": "",
+            },
+        ),
         methodresponse=True,
         allow_none=True,
     ).encode()
