@@ -14,6 +14,7 @@ Each demo starts fresh sandboxes, a fresh Meltano system database and a fresh le
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import shutil
@@ -27,7 +28,6 @@ from sandbox.medusa import MedusaSandbox, serve_medusa
 from sandbox.odoo import OdooSandbox, serve_odoo
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTPUT = ROOT / "output"
 MEDUSA_KEY = "sandbox-medusa-key"
 JSONL_MODELS = ["res.partner", "product.product", "product.category", "stock.warehouse", "sale.order"]
 SAMPLE_FIELDS = [
@@ -51,20 +51,28 @@ def meltano(*args: str, env: dict[str, str]) -> None:
         raise SystemExit(f"demo: `meltano {' '.join(args)}` failed with exit code {proc.returncode}")
 
 
-def demo_env(odoo: OdooSandbox, medusa: MedusaSandbox) -> dict[str, str]:
+def install_plugins(env: dict[str, str]) -> None:
+    """`meltano install`, one process at a time (the suite runs the demo beside other meltano tests)."""
+    (ROOT / ".meltano").mkdir(exist_ok=True)
+    with open(ROOT / ".meltano" / "install.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        meltano("install", env=env)
+
+
+def demo_env(odoo: OdooSandbox, medusa: MedusaSandbox, out: Path) -> dict[str, str]:
     """Environment that points the dev environment's plugins at these sandboxes and at output/."""
     return dict(
         os.environ,
         MELTANO_ENVIRONMENT="dev",
         MELTANO_SEND_ANONYMOUS_USAGE_STATS="false",
-        MELTANO_DATABASE_URI=f"sqlite:///{OUTPUT / 'meltano.db'}",
+        MELTANO_DATABASE_URI=f"sqlite:///{out / 'meltano.db'}",
         TAP_ODOO_URL=odoo.url,
         TAP_ODOO_DATABASE=odoo.db,
         TARGET_MEDUSA_API_URL=medusa.url,
         TARGET_MEDUSA_API_KEY=MEDUSA_KEY,
         TARGET_MEDUSA_ODOO_BASE_URL=odoo.url,
-        TARGET_MEDUSA_LEDGER_URL=f"sqlite:///{OUTPUT / 'ledger.sqlite'}",
-        TARGET_JSONL_DESTINATION_PATH=str(OUTPUT),
+        TARGET_MEDUSA_LEDGER_URL=f"sqlite:///{out / 'ledger.sqlite'}",
+        TARGET_JSONL_DESTINATION_PATH=str(out),
     )
 
 
@@ -109,13 +117,13 @@ def show_samples(medusa: MedusaSandbox, count: int = 3) -> None:
         print("  " + json.dumps(brief, ensure_ascii=False, default=str)[:240])
 
 
-def run_medusa_demo(products: int) -> None:
+def run_medusa_demo(products: int, out: Path) -> None:
     with serve_odoo(products=products) as odoo, serve_medusa(api_key=MEDUSA_KEY) as medusa:
         print(f"Odoo sandbox   {odoo.url}  (database {odoo.db}, recordings + {products} generated products)")
         print(f"Medusa sandbox {medusa.url}")
         mark_storefront_orders(odoo, medusa)
-        env = demo_env(odoo, medusa)
-        meltano("install", env=env)
+        env = demo_env(odoo, medusa, out)
+        install_plugins(env)
         meltano("run", "odoo-to-medusa", env=env)
         first = show_medusa(medusa, "Medusa after the first run:")
         show_samples(medusa)
@@ -125,20 +133,20 @@ def run_medusa_demo(products: int) -> None:
         print(f"\nUnchanged records re-sent on the second run: {resent}")
         if resent:
             raise SystemExit("demo: the second run re-sent unchanged records")
-        ledger = f"sqlite:///{OUTPUT / 'ledger.sqlite'}"
+        ledger = f"sqlite:///{out / 'ledger.sqlite'}"
         print("\nThe runs in the sync ledger (odoo-hub history):", flush=True)
         subprocess.run(
             [str(Path(sys.executable).with_name("odoo-hub")), "history", "--ledger", ledger], check=True
         )
 
 
-def run_jsonl_demo(products: int) -> None:
+def run_jsonl_demo(products: int, out: Path) -> None:
     with serve_odoo(products=products) as odoo, serve_medusa(api_key=MEDUSA_KEY) as medusa:
-        env = demo_env(odoo, medusa) | {"TAP_ODOO_MODELS": json.dumps(JSONL_MODELS)}
-        meltano("install", env=env)
+        env = demo_env(odoo, medusa, out) | {"TAP_ODOO_MODELS": json.dumps(JSONL_MODELS)}
+        install_plugins(env)
         meltano("run", "odoo-to-jsonl", env=env)
-    print(f"\nWhat arrived in {OUTPUT.relative_to(ROOT)}/ (target-jsonl):")
-    for path in sorted(OUTPUT.glob("*.jsonl")):
+    print(f"\nWhat arrived in {out}/ (target-jsonl):")
+    for path in sorted(out.glob("*.jsonl")):
         lines = path.read_text().splitlines()
         print(f"  {path.stem:<28} {len(lines):>8}")
         for line in lines[:2]:
@@ -155,14 +163,18 @@ def main(argv: list[str] | None = None) -> int:
         "--products", type=int, default=2000, help="generated products on top of the recordings"
     )
     parser.add_argument("--job", choices=["odoo-to-medusa", "odoo-to-jsonl"], default="odoo-to-medusa")
+    parser.add_argument(
+        "--output", type=Path, default=ROOT / "output", help="folder for ledger, state, files"
+    )
     args = parser.parse_args(argv)
     started = time.monotonic()
-    shutil.rmtree(OUTPUT, ignore_errors=True)
-    OUTPUT.mkdir(parents=True)
+    out = args.output.resolve()
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
     if args.job == "odoo-to-medusa":
-        run_medusa_demo(args.products)
+        run_medusa_demo(args.products, out)
     else:
-        run_jsonl_demo(args.products)
+        run_jsonl_demo(args.products, out)
     print(f"\nDemo done in {time.monotonic() - started:.0f} s.")
     return 0
 

@@ -1,0 +1,30 @@
+"""`make demo`'s program at a small size: both runs of odoo-to-medusa through real meltano, in tmp."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_demo_delivers_then_resends_nothing(meltano_installed: Path, tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "sandbox.demo", "--products", "200", "--output", str(tmp_path / "out")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=480,
+        check=False,
+    )
+    out = proc.stdout
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    products = [int(n) for n in re.findall(r"^  products\s+(\d+)$", out, re.M)]
+    assert len(products) == 2 and products[0] >= 200 and products[0] == products[1], out
+    assert "order.shipped" in out and "order.cancelled" in out
+    assert "Unchanged records re-sent on the second run: 0" in out
+    assert re.search(r"^RUN\s+FLOW", out, re.M), "the ledger history was not shown"
+    assert (tmp_path / "out" / "ledger.sqlite").exists()
+    assert "sandbox-medusa-key" not in out + proc.stderr
