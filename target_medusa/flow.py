@@ -23,7 +23,6 @@ from etl.validation import PayloadValidator
 from target_medusa.adapter import MedusaAdapter, Outcome
 from target_medusa.bindings import Accepted, Bindings
 from target_medusa.client import MedusaClient
-from target_medusa.fastcheck import compile_file
 from target_medusa.mapping import DEFAULT_MAPPING
 from target_medusa.orders import LINK_ENTITY, OrderEvents, sort_events
 from target_medusa.stock import StockSums
@@ -106,7 +105,6 @@ class MedusaFlow:
             cancel_reason=str(config.get("order_cancel_reason") or "Cancelled in Odoo"),
         )
         self._warned: set[str] = set()
-        self._checks: dict[str, Callable[[Any], bool]] = {}
         self._names: dict[str, str] = {}
         self._extra: dict[str, list[Any]] = {}
         self._sku_by_odoo_id: dict[int, str] | None = None
@@ -192,12 +190,6 @@ class MedusaFlow:
         """Records read but not yet sent (STATE must not be emitted past them)."""
         return bool(self.products or self.deletes or self.stock or self.events or self.orders.waiting)
 
-    def _checker(self, entity: str) -> Callable[[Any], bool]:
-        if entity not in self._checks:
-            fast = compile_file(self.validator.schema_path(entity))
-            self._checks[entity] = fast or self.validator.validator(entity).is_valid
-        return self._checks[entity]
-
     def _prepare(self, entity: str, records: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Item]:
         """Payloads that changed since the last accepted one; invalid ones become dead letters.
 
@@ -227,7 +219,7 @@ class MedusaFlow:
                     continue
             built[key] = Item(entity, key, payload, record, stream, payload_hash(payload), odoo_id)
         known = self.bindings.hashes(entity, built)
-        check = self._checker(entity)
+        check = self.validator.fast_check(entity)
         changed: list[Item] = []
         for key, item in built.items():
             if known.get(key) == item.hash:
