@@ -283,6 +283,8 @@ class OdooStream(Stream):
         bookmark_iso = None
         if start:
             bookmark_iso = str(self.get_starting_replication_key_value(context))
+        if done and bookmark_iso:  # the bookmark second's ids stay "done" if nothing newer comes
+            self._mark_value, self._mark_ids = bookmark_iso, sorted(done)
         fields = self.selected_fields()
         normalise = Normaliser(self.fields_get, fields)
         self._fast = self._fast_path()

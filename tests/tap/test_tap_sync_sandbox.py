@@ -480,3 +480,21 @@ def test_unknown_field_in_settings_is_named(sb17: t.Any, caplog: pytest.LogCaptu
         assert "product_product" in tap.streams
     assert "extra_fields.product.product" in caplog.text and "qty_availabel" in caplog.text
     assert "did you mean qty_available" in caplog.text
+
+
+def test_bookmark_ids_survive_a_run_that_adds_to_the_same_second(fresh: t.Any) -> None:
+    config = sandbox_config(fresh, models=["uom.uom"])
+    first = run_tap(config)
+    state = first.state["bookmarks"]["uom_uom"]
+    second_at_bookmark = sorted(iter_ranges(state["bookmark_ids"]))
+    assert second_at_bookmark
+    # a new record stamped with the bookmark's (old, settled) second
+    stamp = state["replication_key_value"].replace("T", " ")[:19]
+    fresh.store.create(
+        "uom.uom", [{"name": "Crate", "category_id": 1, "uom_type": "bigger", "factor_inv": 12.0}], now=stamp
+    )
+    second = run_tap(config, state=first.state)
+    new_ids = second.ids("uom_uom")
+    assert len(new_ids) == 1 and new_ids[0] not in second_at_bookmark
+    third = run_tap(config, state=second.state)
+    assert third.ids("uom_uom") == []  # neither the old nor the new record of that second again
