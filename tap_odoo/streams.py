@@ -65,7 +65,10 @@ def matches(patterns: Iterable[str] | None, model: str) -> bool:
 
 
 class _Prefetcher:
-    """Runs a page generator one page ahead in a thread, so reading overlaps writing."""
+    """Runs a page generator one page ahead in a thread, so reading overlaps writing.
+
+    The thread reads page k+1 while the consumer writes page k, and waits before reading k+2.
+    """
 
     _END = object()
 
@@ -78,33 +81,34 @@ class _Prefetcher:
         self._pages = pages
         self._interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._interval, self.SWITCH_INTERVAL))
-        self._queue: queue.Queue[t.Any] = queue.Queue(maxsize=1)
+        self._queue: queue.Queue[t.Any] = queue.Queue()
+        self._slot = threading.Semaphore(1)  # released when the consumer takes a page: one page ahead
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"prefetch-{name}", daemon=True)
         self._thread.start()
 
-    def _put(self, item: t.Any) -> bool:
+    def _wait_for_slot(self) -> bool:
         while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.1)
+            if self._slot.acquire(timeout=0.1):
                 return True
-            except queue.Full:
-                continue
         return False
 
     def _run(self) -> None:
+        pages = iter(self._pages)
         try:
-            for page in self._pages:
-                if not self._put(page):
+            while self._wait_for_slot():
+                page = next(pages, self._END)
+                self._queue.put(page)
+                if page is self._END:
                     return
-            self._put(self._END)
         except BaseException as exc:  # handed to the consumer thread
-            self._put(exc)
+            self._queue.put(exc)
 
     def __iter__(self) -> Iterator[list[Row]]:
         try:
             while True:
                 item = self._queue.get()
+                self._slot.release()  # the fetch thread may read the next page while this one is written
                 if item is self._END:
                     return
                 if isinstance(item, BaseException):

@@ -498,3 +498,23 @@ def test_bookmark_ids_survive_a_run_that_adds_to_the_same_second(fresh: t.Any) -
     assert len(new_ids) == 1 and new_ids[0] not in second_at_bookmark
     third = run_tap(config, state=second.state)
     assert third.ids("uom_uom") == []  # neither the old nor the new record of that second again
+
+
+@pytest.mark.parametrize(("prefetch", "expected_calls"), [(True, 2), (False, 1)])
+def test_next_page_is_fetched_while_the_current_one_is_written(
+    sb17: t.Any, prefetch: bool, expected_calls: int
+) -> None:
+    import time
+
+    from tap_odoo.tap import TapOdoo
+
+    tap = TapOdoo(config=sandbox_config(sb17, models=["product.product"], page_size=10, prefetch=prefetch))
+    stream = tap.streams["product_product"]
+    sb17.calls.reset()
+    records = iter(stream.get_records(None))
+    next(records)  # the writer holds the first record of page 1 ...
+    time.sleep(0.5)  # ... and is slow with it
+    calls = sb17.calls[("product.product", "search_read")]
+    # with prefetch, page 2 was asked for meanwhile (page 3 waits: one page ahead); without, only page 1
+    assert calls == expected_calls
+    assert len([next(records), *records]) == 71
