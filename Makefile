@@ -33,7 +33,7 @@ lint: env
 	$(BIN)/mypy .
 
 lock:
-	$(BIN)/uv pip compile pyproject.toml --extra dev --extra odbc --python-version 3.11 -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml paybridge_service/pyproject.toml --extra dev --extra odbc --python-version 3.11 -o requirements.lock
 
 bench: env
 	$(BIN)/python bench/tap_throughput.py
