@@ -256,6 +256,15 @@ def _default_get(store: Any, model: str, uid: int, context: dict[str, Any], fiel
     return {"active": True} if "active" in fields_list and store.table(model).has_active else {}
 
 
+def _context_get(store: Any, model: str, uid: int, context: dict[str, Any]) -> Any:
+    """`res.users.context_get()`: the calling user's lang and tz, as Odoo answers it."""
+    if model != "res.users":
+        raise OdooAttributeError(f"type object {model!r} has no attribute 'context_get'", "call_kw")
+    rows = store.search_read("res.users", [["id", "=", uid]], ["lang", "tz"], context={"active_test": False})
+    user = rows[0] if rows else {}
+    return {"lang": user.get("lang") or "en_US", "tz": user.get("tz") or False, "uid": uid}
+
+
 METHODS: dict[str, Method] = {
     "search_read": _search_read,
     "search": _search,
@@ -269,5 +278,6 @@ METHODS: dict[str, Method] = {
     "exists": _exists,
     "check_access_rights": _check_access_rights,
     "default_get": _default_get,
+    "context_get": _context_get,
 }
 RECORD_METHODS = {"read", "write", "unlink", "exists"}

@@ -293,3 +293,11 @@ def test_dates_are_stored_as_odoo_strings(sb: OdooSandbox) -> None:
     with pytest.raises(xmlrpc.client.Fault) as err:
         execute(sb, "sale.order", "write", [order], {"date_order": "next tuesday"})
     assert "sale.order.date_order: 'next tuesday'" in err.value.faultString
+
+
+def test_context_get_answers_the_users_lang_and_tz_and_only_on_res_users(odoo_sandbox: OdooSandbox) -> None:
+    proxy = xmlrpc.client.ServerProxy(f"{odoo_sandbox.url}/xmlrpc/2/object", allow_none=True)
+    ctx = proxy.execute_kw(odoo_sandbox.db, 2, "admin", "res.users", "context_get", [])
+    assert ctx["uid"] == 2 and ctx["lang"] == "en_US" and "tz" in ctx
+    with pytest.raises(xmlrpc.client.Fault, match="has no attribute 'context_get'"):
+        proxy.execute_kw(odoo_sandbox.db, 2, "admin", "res.partner", "context_get", [])
