@@ -37,6 +37,7 @@ lock:
 
 bench: env
 	$(BIN)/python bench/tap_throughput.py
+	$(BIN)/python bench/odoo_to_medusa.py
 
 clean:
 	rm -rf $(VENV) .meltano output
