@@ -41,6 +41,7 @@ class HttpError(Exception):
         retryable: bool = False,
         method: str = "",
         url: str = "",
+        field: str | None = None,
     ) -> None:
         self.status = status
         self.code = code
@@ -49,8 +50,14 @@ class HttpError(Exception):
         self.retryable = retryable
         self.method = method
         self.url = url
+        self.field = field
         where = f"{method} {url}: " if method else ""
         super().__init__(f"{where}{f'HTTP {status} ' if status else ''}{message}")
+
+    @property
+    def kind(self) -> str:
+        """The platform's error code, else ``HTTP_<status>``, else ``CONNECTION_ERROR`` (no answer)."""
+        return self.code or (f"HTTP_{self.status}" if self.status else "CONNECTION_ERROR")
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -71,33 +78,41 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - (now if now is not None else datetime.now(UTC).timestamp()))
 
 
-def _error_fields(resp: requests.Response) -> tuple[str | None, str]:
-    """(code, message) from common error bodies: Medusa {code,message}, Magento {message,parameters}."""
+def _error_fields(resp: requests.Response) -> tuple[str | None, str, str | None]:
+    """(code, message, field) from common error bodies: Medusa {error: {code, message, details: {field}}},
+    Magento {message, parameters}."""
     try:
         body = resp.json()
     except ValueError:
-        return None, (resp.text or resp.reason or "")[:500]
+        return None, (resp.text or resp.reason or "")[:500], None
     if isinstance(body, Mapping):
         inner = body.get("error")
         err: Mapping[str, Any] = inner if isinstance(inner, Mapping) else body
         code = err.get("code") or err.get("type")
         message = err.get("message") or err.get("detail") or json.dumps(body)[:500]
         params = err.get("parameters")
+        details = err.get("details")
+        field = err.get("field") or (details.get("field") if isinstance(details, Mapping) else None)
         if isinstance(message, str) and isinstance(params, Mapping):
             for k, v in params.items():
                 message = message.replace(f"%{k}", str(v))
         elif isinstance(message, str) and isinstance(params, list):
             for i, v in enumerate(params, start=1):
                 message = message.replace(f"%{i}", str(v))
-        return (str(code) if code is not None else None), str(message)
-    return None, json.dumps(body)[:500]
+        return (
+            (str(code) if code is not None else None),
+            str(message),
+            (str(field) if field is not None else None),
+        )
+    return None, json.dumps(body)[:500], None
 
 
 class HttpClient:
     """requests Session with keep-alive, timeouts, exponential backoff + full jitter, and ledger events.
 
-    Retries connection errors, timeouts and 429/500/502/503/504 (honouring Retry-After), at most
-    ``max_retries`` times and never past ``max_retry_time`` seconds in total.
+    Retries connection errors, timeouts and 429/500/502/503/504 (honouring Retry-After, capped at
+    ``max_retry_after`` when set), at most ``max_retries`` times and never past ``max_retry_time`` seconds
+    in total. ``workers`` bounds :meth:`map` (concurrent bulk calls) and sizes the connection pool.
     """
 
     def __init__(
@@ -115,6 +130,7 @@ class HttpClient:
         platform: str = "",
         secret_headers: Iterable[str] = ("authorization", "x-api-key", "x-odoo-api-key", "cookie"),
         retry_statuses: Iterable[int] = RETRY_STATUSES,
+        max_retry_after: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if max_retries < 0 or max_retry_time < 0:
@@ -131,6 +147,7 @@ class HttpClient:
         self.run_id: int | None = None
         self.secret_headers = {h.lower() for h in secret_headers}
         self.retry_statuses = frozenset(retry_statuses)
+        self.max_retry_after = max_retry_after
         self._sleep = sleep
         self.session = requests.Session()
         adapter = HTTPAdapter(pool_connections=self.workers, pool_maxsize=self.workers * 2, max_retries=0)
@@ -174,8 +191,13 @@ class HttpClient:
         key: str | None = None,
         record: bool = True,
         ok_statuses: Iterable[int] = (),
+        retry: bool = True,
     ) -> requests.Response:
-        """Send with retries; the response (< 400 or in ``ok_statuses``), else :class:`HttpError`."""
+        """Send with retries; the response (< 400 or in ``ok_statuses``), else :class:`HttpError`.
+
+        ``retry=False`` raises the first failure (for a call the caller retries itself, e.g. after checking
+        whether a lost answer went through); ``record=False`` writes no ledger event for it.
+        """
         url = self.url(path)
         method = method.upper()
         started = time.monotonic()
@@ -191,32 +213,37 @@ class HttpClient:
             except (requests.ConnectionError, requests.Timeout) as exc:
                 elapsed = (time.monotonic() - t0) * 1000
                 reason = f"{type(exc).__name__}: {scrub_url(str(exc))[:300]}"
-                self._event(method, url, entity, key, None, "transport", reason, json, None, elapsed, "retry")
+                if record:
+                    self._event(
+                        method, url, entity, key, None, "transport", reason, json, None, elapsed, "retry"
+                    )
                 error: HttpError = HttpError(reason, retryable=True, method=method, url=scrub_url(url))
             else:
                 elapsed = (time.monotonic() - t0) * 1000
-                if resp.status_code < 400 or resp.status_code in allowed:
-                    self._event(
-                        method, url, entity, key, resp.status_code, None, None, json, resp, elapsed, "http"
-                    )
+                status = resp.status_code
+                if status < 400 or status in allowed:
+                    if record:
+                        self._event(method, url, entity, key, status, None, None, json, resp, elapsed, "http")
                     return resp
-                code, message = _error_fields(resp)
-                retryable = resp.status_code in self.retry_statuses
+                code, message, field = _error_fields(resp)
+                retryable = status in self.retry_statuses
                 outcome = "retry" if retryable else "http_error"
-                self._event(
-                    method, url, entity, key, resp.status_code, code, message, json, resp, elapsed, outcome
-                )
+                if record:
+                    self._event(method, url, entity, key, status, code, message, json, resp, elapsed, outcome)
                 error = HttpError(
                     message,
-                    status=resp.status_code,
+                    status=status,
                     code=code,
                     body=_safe_body(resp),
                     retryable=retryable,
                     method=method,
                     url=scrub_url(url),
+                    field=field,
                 )
                 wait = parse_retry_after(resp.headers.get("Retry-After")) if retryable else None
-            if not error.retryable or attempt >= self.max_retries:
+                if wait is not None and self.max_retry_after is not None:
+                    wait = min(wait, self.max_retry_after)
+            if not (retry and error.retryable) or attempt >= self.max_retries:
                 raise error
             delay = wait if wait is not None else self.backoff(attempt)
             spent = time.monotonic() - started
@@ -229,12 +256,21 @@ class HttpClient:
                     retryable=True,
                     method=method,
                     url=scrub_url(url),
+                    field=error.field,
                 )
             attempt += 1
             log.info(
                 "retry %d/%d of %s %s in %.2fs: %s", attempt, self.max_retries, method, url, delay, error
             )
             self._sleep(delay)
+
+    def call(self, method: str, path: str, **kw: Any) -> Any:
+        """:meth:`request`, answering the decoded JSON body (``{}`` when the body is empty or not JSON)."""
+        resp = self.request(method, path, **kw)
+        try:
+            return resp.json()
+        except ValueError:
+            return {}
 
     def get(self, path: str, **kw: Any) -> requests.Response:
         return self.request("GET", path, **kw)

@@ -1,14 +1,19 @@
-"""The calls of seed 002 the target makes, each answering per item: accepted, or failed with Medusa's code."""
+"""The calls of seed 002 the target makes, each answering per item: accepted, or failed with Medusa's code.
+
+HTTP goes through etl's shared client (`etl.http.HttpClient`: keep-alive, retries on 429/5xx/connection
+errors, Retry-After, the x-odoo-api-key header never logged); `medusa_http` sets it up for this API.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from target_medusa.client import MedusaClient, MedusaError
+from etl.http import HttpClient, HttpError
 
 LOG = logging.getLogger("target_medusa.adapter")
 EVENT_FLAGS = {
@@ -19,6 +24,26 @@ EVENT_FLAGS = {
     "order.invoiced": "odoo_invoiced",
     "order.paid": "odoo_paid",
 }
+
+
+def medusa_http(config: Mapping[str, Any]) -> HttpClient:
+    """etl's HTTP client for the MarqaSouq `/odoo/*` API of `config` (api_url, api_key, request_timeout,
+    max_retries, concurrency)."""
+    return HttpClient(
+        str(config["api_url"]),
+        headers={
+            "x-odoo-api-key": str(config["api_key"]),
+            "Content-Type": "application/json",
+            "User-Agent": "odoo-hub target-medusa",
+        },
+        timeout=float(config.get("request_timeout", 30)),
+        max_retries=int(config.get("max_retries", 6)),
+        max_retry_time=120.0,
+        backoff_base=0.25,
+        backoff_max=10.0,
+        max_retry_after=10.0,
+        workers=int(config.get("concurrency", 4)),
+    )
 
 
 @dataclass
@@ -34,8 +59,8 @@ class Outcome:
     note: str | None = None
 
     @classmethod
-    def failed(cls, exc: MedusaError) -> Outcome:
-        return cls(False, status=exc.status, code=exc.code, message=exc.message, field=exc.field)
+    def failed(cls, exc: HttpError) -> Outcome:
+        return cls(False, status=exc.status, code=exc.kind, message=exc.message, field=exc.field)
 
     @property
     def reason(self) -> str:
@@ -46,19 +71,19 @@ class Outcome:
 class MedusaAdapter:
     """Products, stock, deletes and order events against one Medusa backend."""
 
-    def __init__(self, client: MedusaClient) -> None:
-        self.client = client
+    def __init__(self, http: HttpClient) -> None:
+        self.http = http
 
     # ---------------------------------------------------------------- products
     def send_products(self, payloads: list[dict[str, Any]]) -> list[Outcome]:
         """`POST /odoo/products/bulk`; a failed item is retried alone through `POST /odoo/products`."""
         try:
-            answer = self.client.request("POST", "/odoo/products/bulk", json={"products": payloads})
-        except MedusaError as exc:
+            answer = self.http.call("POST", "/odoo/products/bulk", json={"products": payloads})
+        except HttpError as exc:
             if exc.retryable:
                 return [Outcome.failed(exc) for _ in payloads]
             LOG.warning(
-                "bulk product call refused (%s); sending the %d items one by one", exc.code, len(payloads)
+                "bulk product call refused (%s); sending the %d items one by one", exc.kind, len(payloads)
             )
             return [self.send_product(p) for p in payloads]
         errors = (answer.get("results") or {}).get("errors") or []
@@ -70,8 +95,8 @@ class MedusaAdapter:
 
     def send_product(self, payload: dict[str, Any]) -> Outcome:
         try:
-            answer = self.client.request("POST", "/odoo/products", json=payload)
-        except MedusaError as exc:
+            answer = self.http.call("POST", "/odoo/products", json=payload)
+        except HttpError as exc:
             return Outcome.failed(exc)
         product = answer.get("product") or {}
         return Outcome(True, remote_id=product.get("id"))
@@ -79,8 +104,8 @@ class MedusaAdapter:
     def delete_product(self, sku: str) -> Outcome:
         """`DELETE /odoo/products/{sku}`; SKU_NOT_FOUND means already gone, which is what we want."""
         try:
-            self.client.request("DELETE", f"/odoo/products/{quote(sku, safe='')}")
-        except MedusaError as exc:
+            self.http.call("DELETE", f"/odoo/products/{quote(sku, safe='')}")
+        except HttpError as exc:
             if exc.code == "SKU_NOT_FOUND" or exc.status == 404:
                 return Outcome(True, note="already absent")
             return Outcome.failed(exc)
@@ -90,8 +115,8 @@ class MedusaAdapter:
     def send_stock(self, items: list[dict[str, Any]]) -> list[Outcome]:
         """`POST /odoo/inventory/bulk-update`; failed items go again through `POST /odoo/inventory/update`."""
         try:
-            answer = self.client.request("POST", "/odoo/inventory/bulk-update", json={"items": items})
-        except MedusaError as exc:
+            answer = self.http.call("POST", "/odoo/inventory/bulk-update", json={"items": items})
+        except HttpError as exc:
             if exc.retryable:
                 return [Outcome.failed(exc) for _ in items]
             return [self.send_stock_item(i) for i in items]
@@ -104,8 +129,8 @@ class MedusaAdapter:
 
     def send_stock_item(self, item: dict[str, Any]) -> Outcome:
         try:
-            self.client.request("POST", "/odoo/inventory/update", json=item)
-        except MedusaError as exc:
+            self.http.call("POST", "/odoo/inventory/update", json=item)
+        except HttpError as exc:
             return Outcome.failed(exc)
         return Outcome(True)
 
@@ -114,16 +139,14 @@ class MedusaAdapter:
         out: dict[str, int] = {}
         if skus is not None and len(skus) <= 50:
             for sku in skus:
-                rows = (
-                    self.client.request("GET", "/odoo/inventory", params={"sku": sku}).get("inventory") or []
-                )
+                rows = self.http.call("GET", "/odoo/inventory", params={"sku": sku}).get("inventory") or []
                 out.update(
                     {r["sku"]: int(r.get("stocked_quantity") or 0) for r in rows if r.get("sku") == sku}
                 )
             return out
         offset = 0
         while True:
-            page = self.client.request("GET", "/odoo/inventory", params={"limit": 1000, "offset": offset})
+            page = self.http.call("GET", "/odoo/inventory", params={"limit": 1000, "offset": offset})
             rows = page.get("inventory") or []
             out.update({r["sku"]: int(r.get("stocked_quantity") or 0) for r in rows if r.get("sku")})
             offset += len(rows)
@@ -140,7 +163,7 @@ class MedusaAdapter:
         out: dict[int, str] = {}
         offset = 0
         while True:
-            page = self.client.request("GET", "/odoo/orders", params={"limit": 1000, "offset": offset})
+            page = self.http.call("GET", "/odoo/orders", params={"limit": 1000, "offset": offset})
             rows = page.get("orders") or []
             out.update({int(o["display_id"]): str(o["id"]) for o in rows if o.get("display_id") is not None})
             offset += len(rows)
@@ -150,8 +173,8 @@ class MedusaAdapter:
     def already_applied(self, order_id: str, event_type: str) -> bool | None:
         """Whether Medusa's order already carries this event's flag (None: cannot tell)."""
         try:
-            order = self.client.request("GET", f"/odoo/orders/{quote(order_id, safe='')}").get("order") or {}
-        except MedusaError as exc:
+            order = self.http.call("GET", f"/odoo/orders/{quote(order_id, safe='')}").get("order") or {}
+        except HttpError as exc:
             if exc.status == 404:
                 raise
             return None
@@ -164,14 +187,14 @@ class MedusaAdapter:
         """`POST /odoo/webhooks/order-status` at most once: before each try, ask Medusa whether an earlier
         try (answer lost, or a run killed after sending) already went through."""
         order_id = payload["order"]["medusa_order_id"]
-        last: MedusaError | None = None
+        last: HttpError | None = None
         for attempt in range(attempts):
             try:
                 if self.already_applied(order_id, payload["event_type"]):
                     return Outcome(True, remote_id=order_id, note="already applied")
-                self.client.request("POST", "/odoo/webhooks/order-status", json=payload, retry=False)
+                self.http.call("POST", "/odoo/webhooks/order-status", json=payload, retry=False)
                 return Outcome(True, remote_id=order_id)
-            except MedusaError as exc:
+            except HttpError as exc:
                 if not exc.retryable:
                     return Outcome.failed(exc)
                 last = exc

@@ -12,17 +12,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from etl.ledger import Ledger, payload_hash
+from etl.http import HttpClient
+from etl.ledger import Accepted, Ledger, payload_hash
 from etl.mapping import Mapping as EtlMapping
 from etl.mapping import MappingError, load_mapping
 from etl.validation import PayloadValidator
-from target_medusa.adapter import MedusaAdapter, Outcome
-from target_medusa.bindings import Accepted, Bindings
-from target_medusa.client import MedusaClient
+from target_medusa.adapter import MedusaAdapter, Outcome, medusa_http
 from target_medusa.mapping import DEFAULT_MAPPING
 from target_medusa.orders import LINK_ENTITY, OrderEvents, sort_events
 from target_medusa.stock import StockSums
@@ -68,7 +66,7 @@ class MedusaFlow:
     """Buffers records per entity and sends them when `flush()` is called (the sink's drain)."""
 
     def __init__(
-        self, config: Mapping[str, Any], *, client: MedusaClient | None = None, ledger: Ledger | None = None
+        self, config: Mapping[str, Any], *, http: HttpClient | None = None, ledger: Ledger | None = None
     ) -> None:
         self.config = dict(config)
         self.started = time.monotonic()
@@ -77,15 +75,8 @@ class MedusaFlow:
         )
         self.validator = PayloadValidator(PLATFORM)
         self.ledger = ledger or Ledger(config.get("ledger_url") or None)
-        self.bindings = Bindings(self.ledger, PLATFORM)
-        self.client = client or MedusaClient(
-            str(config["api_url"]),
-            str(config["api_key"]),
-            timeout=float(config.get("request_timeout", 30)),
-            max_retries=int(config.get("max_retries", 6)),
-            pool_size=int(config.get("concurrency", 4)) + 2,
-        )
-        self.adapter = MedusaAdapter(self.client)
+        self.http = http or medusa_http(config)
+        self.adapter = MedusaAdapter(self.http)
         self.batch_size = int(config.get("batch_size", 500))
         self.concurrency = int(config.get("concurrency", 4))
         self.run_id = self.ledger.start_run(str(config.get("flow_name") or "odoo-to-medusa"), PLATFORM)
@@ -218,7 +209,7 @@ class MedusaFlow:
                     )
                     continue
             built[key] = Item(entity, key, payload, record, stream, payload_hash(payload), odoo_id)
-        known = self.bindings.hashes(entity, built)
+        known = self.ledger.hashes(PLATFORM, entity, built)
         check = self.validator.fast_check(entity)
         changed: list[Item] = []
         for key, item in built.items():
@@ -252,11 +243,7 @@ class MedusaFlow:
         chunks = [items[i : i + self.batch_size] for i in range(0, len(items), self.batch_size)]
         if not chunks:
             return
-        if len(chunks) == 1 or self.concurrency == 1:
-            results = [call([i.payload for i in chunk]) for chunk in chunks]
-        else:
-            with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
-                results = list(pool.map(lambda c: call([i.payload for i in c]), chunks))
+        results = self.http.map(lambda c: call([i.payload for i in c]), chunks)
         self._record(
             [
                 (item, out)
@@ -315,7 +302,7 @@ class MedusaFlow:
                     }
                 )
                 self._dead(item.entity, item.key, item.record, item.stream, out.reason, logged=True)
-        self.bindings.record(accepted, self.run_id)
+        self.ledger.record_many(PLATFORM, accepted, self.run_id)
         self.ledger.record_events(events)
 
     def _dead(
@@ -368,7 +355,7 @@ class MedusaFlow:
         if not self.deletes:
             return
         pending, self.deletes = self.deletes, {}
-        known = self.bindings.hashes("product", pending)
+        known = self.ledger.hashes(PLATFORM, "product", pending)
         items = [
             Item(
                 "product",
@@ -383,8 +370,7 @@ class MedusaFlow:
             if known.get(sku) != DELETED
         ]
         self.summary.unchanged += len(pending) - len(items)
-        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
-            outs = list(pool.map(lambda item: self.adapter.delete_product(item.key), items))
+        outs = self.http.map(lambda item: self.adapter.delete_product(item.key), items)
         self.summary.deleted += sum(o.ok for o in outs)
         self._record(list(zip(items, outs, strict=True)), "DELETE", "/odoo/products/{sku}")
 
@@ -394,7 +380,7 @@ class MedusaFlow:
         sums, self.stock = self.stock, StockSums(self.config)
         records = sums.records()
         # no stock for a SKU Medusa cannot have: deleted by us, or not sent by this run and never before
-        known = self.bindings.hashes("product", (r["default_code"] for r in records))
+        known = self.ledger.hashes(PLATFORM, "product", (r["default_code"] for r in records))
         skip = {
             sku
             for sku in (r["default_code"] for r in records)
@@ -408,7 +394,8 @@ class MedusaFlow:
 
     def _flush_events(self) -> None:
         links = self.orders.new_links()
-        self.bindings.record(
+        self.ledger.record_many(
+            PLATFORM,
             [
                 Accepted(
                     LINK_ENTITY, key, link.medusa_id, "sale.order", link.odoo_id, link.medusa_id, link.name
@@ -422,7 +409,7 @@ class MedusaFlow:
             return
         events, self.events = sort_events(self.events), []
         # once per transition: a transition already accepted is never sent again, whatever it carries now
-        known = self.bindings.hashes("order_status", [e["event_key"] for e in events])
+        known = self.ledger.hashes(PLATFORM, "order_status", [e["event_key"] for e in events])
         fresh = [e for e in events if e["event_key"] not in known]
         self.summary.unchanged += len(events) - len(fresh)
         items = self._prepare("order_status", [("_medusa_order_events", e) for e in fresh])
@@ -440,7 +427,7 @@ class MedusaFlow:
         self.ledger.finish_run(
             self.run_id, sent=s.sent, unchanged=s.unchanged, failed=s.failed, status=status
         )
-        self.client.close()
+        self.http.close()
         LOG.info(
             "run %d: sent %d, unchanged %d, dead letters %d, filtered %d, deleted %d in %.1fs",
             s.run_id,

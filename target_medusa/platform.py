@@ -11,8 +11,7 @@ from typing import Any
 
 from etl.ledger import Ledger
 from etl.sink import OutboundItem, SendResult
-from target_medusa.adapter import MedusaAdapter, Outcome
-from target_medusa.client import MedusaClient
+from target_medusa.adapter import MedusaAdapter, Outcome, medusa_http
 from target_medusa.mapping import DEFAULT_MAPPING
 from target_medusa.stock import stock_records as _stock_records
 
@@ -26,19 +25,14 @@ ENV = {
 }
 
 
-def _client(config: Mapping[str, Any]) -> MedusaClient:
-    return MedusaClient(
-        str(config["api_url"]), str(config["api_key"]), timeout=float(config.get("request_timeout", 30))
-    )
-
-
 class MedusaAdapterForEtl:
     """etl's `Adapter` (used by `odoo-hub retry` and `drift --fix`) over the target's adapter."""
 
     batch_size = {"product": 500, "inventory": 500, "order_status": 1}
 
     def __init__(self, config: Mapping[str, Any]) -> None:
-        self.adapter = MedusaAdapter(_client(config))
+        self.http = medusa_http(config)
+        self.adapter = MedusaAdapter(self.http)
 
     def send(self, entity: str, items: list[OutboundItem]) -> list[SendResult]:
         payloads = [i.payload for i in items]
@@ -93,11 +87,11 @@ class MedusaPlatform:
     def fetch_stock(self, config: Mapping[str, Any], skus: list[str]) -> dict[tuple[str, str], float]:
         """(sku, location) -> stocked quantity in Medusa; location is the configured `location_id` (or "")."""
         location = str(config.get("location_id") or "")
-        client = _client(config)
+        http = medusa_http(config)
         try:
-            stock = MedusaAdapter(client).fetch_stock(skus)
+            stock = MedusaAdapter(http).fetch_stock(skus)
         finally:
-            client.close()
+            http.close()
         return {(sku, location): float(qty) for sku, qty in stock.items()}
 
 

@@ -220,3 +220,60 @@ def test_backoff_has_jitter_and_a_cap(server: FaultServer) -> None:
     delays = [http.backoff(5) for _ in range(200)]
     assert max(delays) <= 4 and min(delays) >= 0 and len({round(d, 3) for d in delays}) > 50
     http.close()
+
+
+def test_retry_false_raises_the_first_failure(server: FaultServer) -> None:
+    server.script["/webhook"] = [{"status": 503, "body": {"message": "busy"}}, {"status": 200}]
+    with client(server) as http, pytest.raises(HttpError) as err:
+        http.post("/webhook", json={"event": "order.paid"}, retry=False)
+    assert err.value.status == 503 and err.value.retryable  # the caller decides whether to go again
+    assert len(server.seen) == 1
+
+
+def test_record_false_writes_no_ledger_event(server: FaultServer, ledger: Ledger) -> None:
+    server.script["/bulk"] = [{"status": 502}, {"status": 200, "body": {"ok": 1}}]
+    with client(server, ledger) as http:
+        http.post("/bulk", json={"items": [1]}, record=False)
+        http.get("/one")
+    assert [e["url"].rsplit("/", 1)[-1] for e in ledger.events()] == ["one"]
+
+
+def test_retry_after_can_be_capped(server: FaultServer) -> None:
+    server.script["/slow"] = [{"status": 429, "headers": {"Retry-After": "3600"}}, {"status": 200}]
+    waits: list[float] = []
+    with client(server, max_retry_after=2.5, max_retry_time=10, sleep=waits.append) as http:
+        http.get("/slow")
+    assert waits == [2.5]
+
+
+def test_call_decodes_json_and_errors_name_code_field_and_kind(server: FaultServer) -> None:
+    server.script["/odoo/products"] = [
+        {"status": 200, "body": {"product": {"id": "prod_1"}}},
+        {
+            "status": 400,
+            "body": {
+                "error": {
+                    "code": "VALIDATION_ERROR",
+                    "message": "price must be >= 0",
+                    "details": {"field": "price"},
+                }
+            },
+        },
+        {"status": 418, "body": "teapot"},
+    ]
+    with client(server) as http:
+        assert http.call("POST", "/odoo/products", json={}) == {"product": {"id": "prod_1"}}
+        with pytest.raises(HttpError) as err:
+            http.call("POST", "/odoo/products", json={})
+        assert (err.value.code, err.value.field, err.value.kind) == (
+            "VALIDATION_ERROR",
+            "price",
+            "VALIDATION_ERROR",
+        )
+        assert err.value.message == "price must be >= 0"
+        with pytest.raises(HttpError) as err:
+            http.call("POST", "/odoo/products", json={})
+        assert (err.value.code, err.value.kind) == (None, "HTTP_418")
+    with client(server, max_retries=0) as http, pytest.raises(HttpError) as err:
+        http.call("GET", "http://127.0.0.1:1/nothing-listens")
+    assert err.value.status is None and err.value.kind == "CONNECTION_ERROR"
