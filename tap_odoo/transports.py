@@ -151,43 +151,23 @@ def _http_error(path: str, status: int, data: bytes, base_url: str) -> OdooHTTPE
     return OdooHTTPError(f"{base_url}{path} answered HTTP {status}: {snippet}", status=status)
 
 
-class XmlRpcTransport:
-    """XML-RPC on ``/xmlrpc/2/<service>``."""
+class _RpcTransport:
+    """XML-RPC and JSON-RPC: the same ``common`` and ``object`` services; only ``_call`` differs."""
 
-    name = "xmlrpc"
+    name = ""
 
     def __init__(self, http: HttpConnection):
         self.http = http
 
-    def _call(self, service: str, method: str, params: tuple[t.Any, ...], model: str = "") -> t.Any:
-        body = xmlrpc.client.dumps(params, method, allow_none=True).encode("utf-8")
-        path = f"/xmlrpc/2/{service}"
-        status, data, _ = self.http.request("POST", path, body, {"Content-Type": "text/xml"})
-        if status != 200:
-            raise _http_error(path, status, data, self.http.base_url)
-        try:
-            result = xmlrpc_fast.loads(data)
-        except xmlrpc.client.Fault as fault:
-            line = last_line(str(fault.faultString))
-            name, message = split_exception_line(line)
-            raise OdooFault(
-                message,
-                code=fault.faultCode,
-                name=name,
-                model=model,
-                method=params[4] if len(params) > 4 else method,
-            ) from None
-        except Exception as exc:  # expat errors on a truncated or non-XML answer
-            raise OdooTransportError(
-                f"{self.http.base_url}{path} answered something that is not XML-RPC: {exc}"
-            ) from exc
-        return result
+    def _call(self, service: str, method: str, args: list[t.Any], model: str = "", call: str = "") -> t.Any:
+        """``service.method(*args)`` on the wire; ``model`` and ``call`` name an ORM call in faults."""
+        raise NotImplementedError
 
     def version(self) -> dict[str, t.Any]:
-        return t.cast(dict[str, t.Any], self._call("common", "version", ()))
+        return t.cast(dict[str, t.Any], self._call("common", "version", []))
 
     def authenticate(self, database: str, login: str, secret: str) -> int | None:
-        uid = self._call("common", "authenticate", (database, login, secret, {}))
+        uid = self._call("common", "authenticate", [database, login, secret, {}])
         return int(uid) if uid else None
 
     def execute_kw(
@@ -200,19 +180,45 @@ class XmlRpcTransport:
         args: t.Sequence[t.Any],
         kwargs: dict[str, t.Any],
     ) -> t.Any:
-        params: tuple[t.Any, ...] = (database, uid, secret, model, method, list(args))
+        call_args: list[t.Any] = [database, uid, secret, model, method, list(args)]
         if kwargs:
-            params = (*params, kwargs)
-        return self._call("object", "execute_kw", params, model=model)
+            call_args.append(kwargs)
+        return self._call("object", "execute_kw", call_args, model=model, call=method)
 
 
-class JsonRpcTransport:
+class XmlRpcTransport(_RpcTransport):
+    """XML-RPC on ``/xmlrpc/2/<service>``."""
+
+    name = "xmlrpc"
+
+    def _call(self, service: str, method: str, args: list[t.Any], model: str = "", call: str = "") -> t.Any:
+        body = xmlrpc.client.dumps(tuple(args), method, allow_none=True).encode("utf-8")
+        path = f"/xmlrpc/2/{service}"
+        status, data, _ = self.http.request("POST", path, body, {"Content-Type": "text/xml"})
+        if status != 200:
+            raise _http_error(path, status, data, self.http.base_url)
+        try:
+            result = xmlrpc_fast.loads(data)
+        except xmlrpc.client.Fault as fault:
+            line = last_line(str(fault.faultString))
+            name, message = split_exception_line(line)
+            raise OdooFault(
+                message, code=fault.faultCode, name=name, model=model, method=call or method
+            ) from None
+        except Exception as exc:  # expat errors on a truncated or non-XML answer
+            raise OdooTransportError(
+                f"{self.http.base_url}{path} answered something that is not XML-RPC: {exc}"
+            ) from exc
+        return result
+
+
+class JsonRpcTransport(_RpcTransport):
     """JSON-RPC 2.0 on ``/jsonrpc``."""
 
     name = "jsonrpc"
 
     def __init__(self, http: HttpConnection):
-        self.http = http
+        super().__init__(http)
         self._ids = 0
 
     def _call(self, service: str, method: str, args: list[t.Any], model: str = "", call: str = "") -> t.Any:
@@ -241,28 +247,6 @@ class JsonRpcTransport:
             code = 3 if name.endswith("AccessDenied") else error.get("code")
             raise OdooFault(message, code=code, name=name, model=model, method=call or method)
         return answer.get("result")
-
-    def version(self) -> dict[str, t.Any]:
-        return t.cast(dict[str, t.Any], self._call("common", "version", []))
-
-    def authenticate(self, database: str, login: str, secret: str) -> int | None:
-        uid = self._call("common", "authenticate", [database, login, secret, {}])
-        return int(uid) if uid else None
-
-    def execute_kw(
-        self,
-        database: str,
-        uid: int,
-        secret: str,
-        model: str,
-        method: str,
-        args: t.Sequence[t.Any],
-        kwargs: dict[str, t.Any],
-    ) -> t.Any:
-        call_args: list[t.Any] = [database, uid, secret, model, method, list(args)]
-        if kwargs:
-            call_args.append(kwargs)
-        return self._call("object", "execute_kw", call_args, model=model, call=method)
 
 
 # Names of the positional parameters of the ORM methods the tap calls, for JSON-2's named bodies.
