@@ -1,14 +1,19 @@
-"""The per-record flow every API target shares.
+"""The flow every API target shares.
 
 filter -> map -> validate -> hash compare (claim) -> adapter in batches
 -> ledger (binding / event / dead letter)
+
+Two ways in: records one by one (`process` / `process_entity`, buffered per entity), or a target's own
+batches through the public steps `item` -> `skip_unchanged` -> `send` (what target-medusa does, with its
+platform rules between the steps). With ``claims=False`` and ``validate_changed_only=True`` a batch costs one
+ledger read for the hash compare and validates only the payloads that changed.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -46,6 +51,10 @@ class SendResult:
     error_code: str | None = None
     error_message: str | None = None
     response_body: Any = None  # stored (scrubbed) on the item's failed event
+    reason: str | None = None  # dead-letter reason in the platform's words (default: status, code, message)
+    note: str | None = None  # stored on the item's sent event (e.g. "already absent")
+    method: str | None = None  # the call that carried the item, for its event
+    url: str | None = None
 
 
 @runtime_checkable
@@ -67,8 +76,10 @@ class RunSummary:
     failed: int = 0
     busy: int = 0
     filtered: int = 0
+    deleted: int = 0
     duration_ms: float = 0.0
     failures: list[str] = field(default_factory=list)
+    by_entity: dict[str, int] = field(default_factory=dict)  # sent per entity
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -78,12 +89,24 @@ class RunSummary:
             "failed": self.failed,
             "busy": self.busy,
             "filtered": self.filtered,
+            "deleted": self.deleted,
             "duration_ms": round(self.duration_ms, 1),
         }
 
 
+Send = Callable[[list[OutboundItem]], list[SendResult]]
+
+
 class SyncEngine:
-    """Drives records of one platform through mapping, validation, the ledger and the adapter."""
+    """Drives records of one platform through mapping, validation, the ledger and the adapter.
+
+    ``claims`` (default on): each changed item is claimed in the ledger before it is sent, so two pipelines on
+    one ledger never send the same record twice; a killed run's claims hold for their lease (300 s). Off, a
+    platform whose calls are idempotent (upserts by key) can be re-run at once after a crash.
+    ``validate_changed_only``: payloads are checked after the hash compare, so an unchanged one costs no
+    validation. ``workers``: batches sent at once; records are buffered until ``workers`` batches are full.
+    Hooks a subclass may override: ``fallback_key``, ``invalid_reason``, ``on_dead_letter``, ``run_status``.
+    """
 
     def __init__(
         self,
@@ -100,6 +123,8 @@ class SyncEngine:
         batch_size: int = DEFAULT_BATCH_SIZE,
         workers: int = 1,
         require_schemas: bool = True,
+        claims: bool = True,
+        validate_changed_only: bool = False,
     ) -> None:
         self.platform = platform
         self.mapping = mapping
@@ -111,6 +136,8 @@ class SyncEngine:
         self.force = force
         self.batch_size = max(1, batch_size)
         self.workers = max(1, workers)
+        self.claims = claims
+        self.validate_changed_only = validate_changed_only
         if validator is not None and require_schemas:
             missing = [e for e in mapping.entities if not validator.has_schema(e)]
             if missing:
@@ -140,22 +167,38 @@ class SyncEngine:
         if not self.mapping.accepts(entity, rec):
             self.summary.filtered += 1
             return
+        item = self.item(entity, rec, stream, validate=not self.validate_changed_only)
+        if item is None:
+            return
+        buf = self._buffers.setdefault(entity, {})
+        buf.pop(item.key, None)  # a later version of the same record in one batch wins
+        buf[item.key] = item
+        if len(buf) >= self._batch_size(spec) * self.workers:
+            self.flush(entity)
+
+    def item(
+        self, entity: str, record: Mapping[str, Any], stream: str | None = None, *, validate: bool = True
+    ) -> OutboundItem | None:
+        """Key, payload (checked against the schema when ``validate``) and hash of one record (the filter is
+        the caller's); a record that cannot be built or is invalid becomes a dead letter: None."""
+        spec = self.mapping.entity(entity)
+        rec = record if isinstance(record, dict) else dict(record)
         try:
             key = self.mapping.key_of(entity, rec)
         except MappingError as exc:
-            self._fail_unsent(spec, self._fallback_key(spec, rec), rec, stream, "MAPPING", str(exc))
-            return
+            self.dead_letter(entity, self.fallback_key(spec, rec, stream), rec, stream, str(exc), "MAPPING")
+            return None
         try:
             payload = self.mapping.build(entity, rec, self.config, key=key)
-            if self.validator is not None and self.validator.has_schema(entity):
+            if validate and self.validator is not None and self.validator.has_schema(entity):
                 self.validator.check(entity, payload, key=key)
         except MappingError as exc:
-            self._fail_unsent(spec, key, rec, stream, "MAPPING", str(exc))
-            return
+            self.dead_letter(entity, key, rec, stream, str(exc), "MAPPING")
+            return None
         except PayloadInvalid as exc:
-            self._fail_unsent(spec, key, rec, stream, "INVALID", str(exc))
-            return
-        item = OutboundItem(
+            self.dead_letter(entity, key, rec, stream, self.invalid_reason(exc), "INVALID")
+            return None
+        return OutboundItem(
             entity=entity,
             key=key,
             payload=payload,
@@ -166,15 +209,62 @@ class SyncEngine:
             sku=self.mapping.sku_of(entity, rec),
             stream=stream,
         )
-        buf = self._buffers.setdefault(entity, {})
-        buf.pop(key, None)  # a later version of the same record in one batch wins
-        buf[key] = item
-        if len(buf) >= self._batch_size(spec):
-            self.flush(entity)
 
-    @staticmethod
-    def _fallback_key(spec: EntitySpec, record: Mapping[str, Any]) -> str:
+    def skip_unchanged(
+        self, entity: str, items: Iterable[OutboundItem], *, validate: bool | None = None
+    ) -> list[OutboundItem]:
+        """The items whose payload differs from the last accepted one, read in one ledger query (a later item
+        of the same key wins); the others are counted unchanged (one ``unchanged`` event per call). With
+        ``validate`` (default: ``validate_changed_only``) the changed payloads are checked and an invalid one
+        becomes a dead letter."""
+        latest = {i.key: i for i in items}
+        known = {} if self.force else self.ledger.hashes(self.platform, entity, latest)
+        check = None
+        if validate is None:
+            validate = self.validate_changed_only
+        if validate and self.validator is not None and self.validator.has_schema(entity):
+            check = self.validator.fast_check(entity)
+        changed: list[OutboundItem] = []
+        unchanged = 0
+        for key, item in latest.items():
+            if known.get(key) == item.payload_hash:
+                unchanged += 1
+                continue
+            if check is not None and self.validator is not None and not check(item.payload):
+                issues = self.validator.issues(entity, item.payload)
+                if issues:
+                    reason = self.invalid_reason(PayloadInvalid(entity, key, issues))
+                    self.dead_letter(entity, key, item.record, item.stream, reason, "INVALID")
+                    continue
+            changed.append(item)
+        if unchanged:
+            self.summary.unchanged += unchanged
+            self.ledger.record_event(
+                run_id=self.run_id,
+                platform=self.platform,
+                entity=entity,
+                key=None,
+                outcome="unchanged",
+                error_message=f"{unchanged} unchanged, not sent",
+            )
+        return changed
+
+    # ------------------------------------------------------------ hooks
+
+    def fallback_key(self, spec: EntitySpec, record: Mapping[str, Any], stream: str | None) -> str:
+        """Dead-letter key of a record whose key cannot be read."""
         return f"{spec.model or spec.name}:{record.get(spec.id_source, record.get('id', '?'))}"
+
+    def invalid_reason(self, exc: PayloadInvalid) -> str:
+        """Dead-letter reason of a payload that breaks its schema."""
+        return str(exc)
+
+    def on_dead_letter(self, entity: str, key: str, record: Mapping[str, Any]) -> None:
+        """Called for every record that went to the dead letters (before or after sending)."""
+
+    def run_status(self) -> str:
+        """The status the run is closed with."""
+        return "done" if not self.summary.failed else "done_with_errors"
 
     def _batch_size(self, spec: EntitySpec) -> int:
         sizes = getattr(self.adapter, "batch_size", None)
@@ -184,23 +274,30 @@ class SyncEngine:
 
     # ------------------------------------------------------------ failures
 
-    def _fail_unsent(
-        self, spec: EntitySpec, key: str, record: dict[str, Any], stream: str | None, code: str, reason: str
+    def dead_letter(
+        self,
+        entity: str,
+        key: str,
+        record: Mapping[str, Any],
+        stream: str | None,
+        reason: str,
+        code: str | None = None,
     ) -> None:
-        log.warning("%s %s -> dead letter: %s", spec.name, key, reason)
+        """A record that will not be sent: dead letter (upsert per key), a ``failed`` event, counted."""
+        log.warning("%s %s -> dead letter: %s", entity, key, reason)
         self.ledger.add_dead_letter(
             run_id=self.run_id,
             platform=self.platform,
-            entity=spec.name,
+            entity=entity,
             key=key,
-            record=record,
+            record=dict(record),
             reason=reason,
             stream=stream,
         )
         self.ledger.record_event(
             run_id=self.run_id,
             platform=self.platform,
-            entity=spec.name,
+            entity=entity,
             key=key,
             outcome="failed",
             error_code=code,
@@ -208,6 +305,7 @@ class SyncEngine:
         )
         self.summary.failed += 1
         self.summary.failures.append(reason)
+        self.on_dead_letter(entity, key, record)
 
     # ------------------------------------------------------------ sending
 
@@ -216,35 +314,51 @@ class SyncEngine:
         for name in [entity] if entity else list(self._buffers):
             items = list(self._buffers.pop(name, {}).values())
             if items:
-                self._flush_items(name, items)
+                if self.validate_changed_only or not self.claims:
+                    items = self.skip_unchanged(name, items)
+                self.send(name, items)
 
-    def _flush_items(self, entity: str, items: list[OutboundItem]) -> None:
-        claims = self.ledger.claim_many(
-            self.platform,
-            entity,
-            {i.key: i.payload_hash for i in items},
-            run_id=self.run_id,
-            force=self.force,
-        )
-        todo = [i for i in items if claims[i.key] is ClaimResult.CLAIMED]
-        self.summary.unchanged += sum(1 for r in claims.values() if r is ClaimResult.UNCHANGED)
-        self.summary.busy += sum(1 for r in claims.values() if r is ClaimResult.BUSY)
-        if not todo:
+    def send(
+        self,
+        entity: str,
+        items: list[OutboundItem],
+        call: Send | None = None,
+        *,
+        batch_size: int | None = None,
+    ) -> None:
+        """Send items in batches (``workers`` at once) through ``call`` (default: the adapter's ``send``) and
+        settle each in the ledger: binding, event, or dead letter. With claims, unchanged and busy items are
+        left out first."""
+        if self.claims and items:
+            claims = self.ledger.claim_many(
+                self.platform,
+                entity,
+                {i.key: i.payload_hash for i in items},
+                run_id=self.run_id,
+                force=self.force,
+            )
+            items = [i for i in items if claims[i.key] is ClaimResult.CLAIMED]
+            self.summary.unchanged += sum(1 for r in claims.values() if r is ClaimResult.UNCHANGED)
+            self.summary.busy += sum(1 for r in claims.values() if r is ClaimResult.BUSY)
+        if not items:
             return
-        size = self._batch_size(self.mapping.entity(entity))
-        batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+        size = batch_size or self._batch_size(self.mapping.entity(entity))
+        batches = [items[i : i + size] for i in range(0, len(items), size)]
+        send: Send = call or (lambda batch: self.adapter.send(entity, batch))
         if self.workers > 1 and len(batches) > 1:
             with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="etl-sink") as pool:
-                outcomes = list(pool.map(lambda b: self._send(entity, b), batches))
+                outcomes = list(pool.map(lambda b: self._send(send, entity, b), batches))
         else:
-            outcomes = [self._send(entity, b) for b in batches]
+            outcomes = [self._send(send, entity, b) for b in batches]
         for batch, (results, elapsed_ms) in zip(batches, outcomes, strict=True):
             self._settle(entity, batch, results, elapsed_ms)
 
-    def _send(self, entity: str, batch: list[OutboundItem]) -> tuple[dict[str, SendResult], float]:
+    def _send(
+        self, send: Send, entity: str, batch: list[OutboundItem]
+    ) -> tuple[dict[str, SendResult], float]:
         t0 = time.monotonic()
         try:
-            answer = self.adapter.send(entity, batch)
+            answer = send(batch)
         except Exception as exc:  # a whole-batch failure: every item becomes a dead letter, the run goes on
             log.warning("%s batch of %d failed: %s", entity, len(batch), exc)
             status = getattr(exc, "status", None)
@@ -262,11 +376,21 @@ class SyncEngine:
         share = elapsed_ms / max(1, len(batch))
         accepted: list[Accepted] = []
         events: list[dict[str, Any]] = []
+        failed: list[OutboundItem] = []
         for item in batch:
             res = results.get(item.key) or SendResult(
                 item.key, False, error_code="NO_RESULT", error_message="the adapter returned no result for it"
             )
-            base = {"run_id": self.run_id, "platform": self.platform, "entity": entity, "key": item.key}
+            base = {
+                "run_id": self.run_id,
+                "platform": self.platform,
+                "entity": entity,
+                "key": item.key,
+                "http_status": res.http_status,
+                "method": res.method,
+                "url": res.url,
+                "duration_ms": share,
+            }
             if res.ok:
                 accepted.append(
                     Accepted(
@@ -279,12 +403,10 @@ class SyncEngine:
                         item.sku,
                     )
                 )
-                events.append(
-                    {**base, "outcome": "sent", "http_status": res.http_status, "duration_ms": share}
-                )
+                events.append({**base, "outcome": "sent", "error_message": res.note})
                 continue
-            reason = f"{res.error_code or 'ERROR'}: {res.error_message or 'rejected'}"
-            if res.http_status:
+            reason = res.reason or f"{res.error_code or 'ERROR'}: {res.error_message or 'rejected'}"
+            if res.http_status and not res.reason:
                 reason = f"HTTP {res.http_status} {reason}"
             self.ledger.add_dead_letter(
                 run_id=self.run_id,
@@ -299,19 +421,22 @@ class SyncEngine:
                 {
                     **base,
                     "outcome": "failed",
-                    "http_status": res.http_status,
                     "error_code": res.error_code,
                     "error_message": res.error_message,
                     "request_body": item.payload,
                     "response_body": res.response_body,
-                    "duration_ms": share,
                 }
             )
             self.summary.failed += 1
             self.summary.failures.append(f"{entity} {item.key}: {reason}")
+            failed.append(item)
         self.ledger.record_many(self.platform, accepted, self.run_id)
         self.ledger.record_events(events)
         self.summary.sent += len(accepted)
+        if accepted:
+            self.summary.by_entity[entity] = self.summary.by_entity.get(entity, 0) + len(accepted)
+        for item in failed:
+            self.on_dead_letter(entity, item.key, item.record)
 
     # ------------------------------------------------------------ end
 
@@ -322,7 +447,7 @@ class SyncEngine:
         self.flush()
         self._finished = True
         self.summary.duration_ms = (time.monotonic() - self._started) * 1000
-        status = "done" if not self.summary.failed else "done_with_errors"
+        status = self.run_status()
         self.ledger.finish_run(
             self.run_id,
             sent=self.summary.sent,

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from etl.http import HttpClient, HttpError
+from etl.sink import OutboundItem, SendResult
 
 LOG = logging.getLogger("target_medusa.adapter")
 EVENT_FLAGS = {
@@ -67,12 +68,48 @@ class Outcome:
         where = f" (field {self.field})" if self.field else ""
         return f"{self.code}{where}: {self.message}"
 
+    def result(self, key: str, method: str, url: str) -> SendResult:
+        """etl's per-item answer (the dead-letter reason in Medusa's words)."""
+        if self.ok:
+            return SendResult(key, True, self.remote_id, 200, note=self.note, method=method, url=url)
+        return SendResult(
+            key,
+            False,
+            http_status=self.status,
+            error_code=self.code,
+            error_message=self.message,
+            reason=self.reason,
+            method=method,
+            url=url,
+        )
+
 
 class MedusaAdapter:
-    """Products, stock, deletes and order events against one Medusa backend."""
+    """Products, stock, deletes and order events against one Medusa backend; `send` is etl's Adapter."""
+
+    batch_size = {"product": 500, "inventory": 500, "order_status": 1}
 
     def __init__(self, http: HttpClient) -> None:
         self.http = http
+
+    def send(self, entity: str, items: list[OutboundItem]) -> list[SendResult]:
+        """One batch of one mapping entity (order events one after the other, in the order given)."""
+        payloads = [i.payload for i in items]
+        outs: list[Outcome]
+        if entity == "product":
+            outs, method, url = self.send_products(payloads), "POST", "/odoo/products/bulk"
+        elif entity == "inventory":
+            outs, method, url = self.send_stock(payloads), "POST", "/odoo/inventory/bulk-update"
+        elif entity == "order_status":
+            outs = [self.send_order_event(p) for p in payloads]
+            method, url = "POST", "/odoo/webhooks/order-status"
+        else:
+            raise ValueError(f"target-medusa sends product, inventory and order_status, not {entity!r}")
+        return [o.result(i.key, method, url) for i, o in zip(items, outs, strict=True)]
+
+    def delete(self, items: list[OutboundItem]) -> list[SendResult]:
+        """`DELETE /odoo/products/{sku}` for each item (keyed by SKU)."""
+        return [self.delete_product(i.key).result(i.key, "DELETE", "/odoo/products/{sku}") for i in items]
 
     # ---------------------------------------------------------------- products
     def send_products(self, payloads: list[dict[str, Any]]) -> list[Outcome]:

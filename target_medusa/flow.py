@@ -1,65 +1,68 @@
-"""One run of Odoo records into Medusa: map, validate, skip unchanged, send in bulk, record in the ledger.
+"""One run of Odoo records into Medusa: the platform's rules around etl's `SyncEngine`.
 
-Per batch: build + validate every payload (an invalid one becomes a dead letter with its reason), read the
-ledger's last hashes in one query, send only what changed (bulk calls, `concurrency` at once), then record
-accepted payloads and events in one transaction each. A crash between sending and recording only means
-the next run sends those items again: every call is an upsert by SKU, an absolute quantity, or an order
-event checked against Medusa before it is sent.
+What is Medusa's stays here: which stream feeds what, archived/deleted products (DELETE by SKU), one SKU per
+Odoo product, stock summed per SKU and skipped for SKUs Medusa cannot have, order transitions sent once and
+in order. Building, the hash compare, validation, sending in batches and the ledger are etl's
+(`SyncEngine.item` -> `skip_unchanged` -> `send`), on its batched path: one ledger read per batch, only
+changed payloads validated, no claims. A crash between sending and recording only means the next run sends
+those items again: every call is an upsert by SKU, an absolute quantity, or an order event checked against
+Medusa before it is sent.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from etl.http import HttpClient
-from etl.ledger import Accepted, Ledger, payload_hash
+from etl.ledger import Accepted, Ledger
+from etl.mapping import EntitySpec, load_mapping
 from etl.mapping import Mapping as EtlMapping
-from etl.mapping import MappingError, load_mapping
-from etl.validation import PayloadValidator
-from target_medusa.adapter import MedusaAdapter, Outcome, medusa_http
+from etl.sink import DeadLettersFound, OutboundItem, RunSummary, SyncEngine
+from etl.validation import PayloadInvalid, PayloadValidator
+from target_medusa.adapter import MedusaAdapter, medusa_http
 from target_medusa.mapping import DEFAULT_MAPPING
 from target_medusa.orders import LINK_ENTITY, OrderEvents, sort_events
 from target_medusa.stock import StockSums
+
+__all__ = ["DeadLettersFound", "MedusaFlow", "Summary"]
 
 LOG = logging.getLogger("target_medusa")
 PLATFORM = "medusa"
 DELETED = "deleted"
 ORDER_STREAMS = ("sale_order", "stock_picking", "account_move")
-
-
-class DeadLettersFound(RuntimeError):
-    """Raised at the end of a run with dead letters when `fail_on_dead_letters` is set."""
-
-
-@dataclass
-class Item:
-    entity: str
-    key: str
-    payload: dict[str, Any]
-    record: Mapping[str, Any]
-    stream: str
-    hash: str
-    odoo_id: int | None = None
-
-
-@dataclass
-class Summary:
-    run_id: int
-    sent: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    filtered: int = 0
-    deleted: int = 0
-    duration_s: float = 0.0
-    by_entity: dict[str, int] = field(default_factory=dict)
+Summary = RunSummary
 
 
 def stream_name(stream: str) -> str:
     return stream.replace(".", "_").replace("-", "_")
+
+
+class MedusaEngine(SyncEngine):
+    """etl's engine with Medusa's wording of dead letters and run status."""
+
+    not_in_medusa: set[str]
+    """SKUs this run did not send as products (archived, filtered, dead letters)."""
+
+    def fallback_key(self, spec: EntitySpec, record: Mapping[str, Any], stream: str | None) -> str:
+        return f"{stream} id {self.mapping.odoo_id(spec.name, record)}"
+
+    def invalid_reason(self, exc: PayloadInvalid) -> str:
+        return "VALIDATION_ERROR (before sending): " + "; ".join(str(i) for i in exc.issues)
+
+    def on_dead_letter(self, entity: str, key: str, record: Mapping[str, Any]) -> None:
+        sku = record.get("default_code")
+        if (
+            entity == "product"
+            and sku
+            and str(sku) == key
+            and not self.ledger.get_binding(PLATFORM, entity, key)
+        ):
+            self.not_in_medusa.add(key)  # never reached Medusa: its stock would only fail with SKU_NOT_FOUND
+
+    def run_status(self) -> str:
+        return "failed" if self.summary.failed and self.fail_on_dead_letters else "done"
 
 
 class MedusaFlow:
@@ -69,23 +72,35 @@ class MedusaFlow:
         self, config: Mapping[str, Any], *, http: HttpClient | None = None, ledger: Ledger | None = None
     ) -> None:
         self.config = dict(config)
-        self.started = time.monotonic()
         self.mapping: EtlMapping = load_mapping(
             config.get("mapping_file"), DEFAULT_MAPPING, lookups=config.get("lookups") or None
         )
-        self.validator = PayloadValidator(PLATFORM)
         self.ledger = ledger or Ledger(config.get("ledger_url") or None)
         self.http = http or medusa_http(config)
         self.adapter = MedusaAdapter(self.http)
         self.batch_size = int(config.get("batch_size", 500))
         self.concurrency = int(config.get("concurrency", 4))
-        self.run_id = self.ledger.start_run(str(config.get("flow_name") or "odoo-to-medusa"), PLATFORM)
-        self.summary = Summary(self.run_id)
+        self.engine = MedusaEngine(
+            platform=PLATFORM,
+            mapping=self.mapping,
+            adapter=self.adapter,
+            ledger=self.ledger,
+            validator=PayloadValidator(PLATFORM),
+            flow=str(config.get("flow_name") or "odoo-to-medusa"),
+            config=self.config,
+            fail_on_dead_letters=bool(config.get("fail_on_dead_letters")),
+            batch_size=self.batch_size,
+            workers=self.concurrency,
+            claims=False,
+            validate_changed_only=True,
+        )
+        self.engine.not_in_medusa = set()
+        self.not_in_medusa = self.engine.not_in_medusa
+        self.run_id = self.engine.run_id
+        self.summary = self.engine.summary
         self.products: list[tuple[str, Mapping[str, Any]]] = []
         self.deletes: dict[str, Mapping[str, Any]] = {}
         self.stock = StockSums(self.config)
-        self.not_in_medusa: set[str] = set()
-        """SKUs this run did not send as products (archived, filtered, dead letters)."""
         self.events: list[dict[str, Any]] = []
         self.sku_owner: dict[str, int] = {}
         self._display_ids: dict[int, str] | None = None
@@ -181,198 +196,61 @@ class MedusaFlow:
         """Records read but not yet sent (STATE must not be emitted past them)."""
         return bool(self.products or self.deletes or self.stock or self.events or self.orders.waiting)
 
-    def _prepare(self, entity: str, records: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Item]:
-        """Payloads that changed since the last accepted one; invalid ones become dead letters.
-
-        Validation runs on changed payloads only (an unchanged one was accepted before)."""
-        built: dict[str, Item] = {}
+    def _changed(self, entity: str, records: Iterable[tuple[str, Mapping[str, Any]]]) -> list[OutboundItem]:
+        """Payloads that changed since the last accepted one (validated; invalid ones become dead letters).
+        Two Odoo products with one SKU are caught here, before anything is sent."""
+        items: list[OutboundItem] = []
         for stream, record in records:
-            odoo_id = self.mapping.odoo_id(entity, record)
-            try:
-                key = self.mapping.key_of(entity, record)
-                payload = self.mapping.build(entity, record, self.config, key=key)
-            except MappingError as exc:
-                self._dead(
-                    entity, getattr(exc, "key", None) or f"{stream} id {odoo_id}", record, stream, str(exc)
-                )
+            item = self.engine.item(entity, record, stream, validate=False)
+            if item is None:
                 continue
-            if entity == "product" and odoo_id is not None:
-                owner = self.sku_owner.setdefault(key, odoo_id)
-                if owner != odoo_id:
-                    self._dead(
+            if entity == "product" and item.odoo_id is not None:
+                owner = self.sku_owner.setdefault(item.key, item.odoo_id)
+                if owner != item.odoo_id:
+                    self.engine.dead_letter(
                         entity,
-                        f"{key} (odoo id {odoo_id})",
+                        f"{item.key} (odoo id {item.odoo_id})",
                         record,
                         stream,
-                        f"DUPLICATE_SKU (before sending): SKU {key} is also the default_code of Odoo "
+                        f"DUPLICATE_SKU (before sending): SKU {item.key} is also the default_code of Odoo "
                         f"product {owner}; give each product its own internal reference",
+                        "DUPLICATE_SKU",
                     )
                     continue
-            built[key] = Item(entity, key, payload, record, stream, payload_hash(payload), odoo_id)
-        known = self.ledger.hashes(PLATFORM, entity, built)
-        check = self.validator.fast_check(entity)
-        changed: list[Item] = []
-        for key, item in built.items():
-            if known.get(key) == item.hash:
-                continue
-            if not check(item.payload):
-                issues = self.validator.issues(entity, item.payload)
-                if issues:
-                    reason = "; ".join(str(i) for i in issues)
-                    self._dead(
-                        entity, key, item.record, item.stream, f"VALIDATION_ERROR (before sending): {reason}"
-                    )
-                    continue
-            changed.append(item)
-        unchanged = sum(1 for key, item in built.items() if known.get(key) == item.hash)
-        self.summary.unchanged += unchanged
-        if unchanged:
-            self.ledger.record_event(
-                run_id=self.run_id,
-                platform=PLATFORM,
-                entity=entity,
-                key=None,
-                outcome="unchanged",
-                error_message=f"{unchanged} unchanged, not sent",
-            )
-        return changed
-
-    def _send(
-        self, items: list[Item], call: Callable[[list[dict[str, Any]]], list[Outcome]], method: str, path: str
-    ) -> None:
-        chunks = [items[i : i + self.batch_size] for i in range(0, len(items), self.batch_size)]
-        if not chunks:
-            return
-        results = self.http.map(lambda c: call([i.payload for i in c]), chunks)
-        self._record(
-            [
-                (item, out)
-                for chunk, outs in zip(chunks, results, strict=True)
-                for item, out in zip(chunk, outs, strict=True)
-            ],
-            method,
-            path,
-        )
-
-    def _record(self, done: list[tuple[Item, Outcome]], method: str, path: str) -> None:
-        accepted: list[Accepted] = []
-        events: list[dict[str, Any]] = []
-        for item, out in done:
-            if out.ok:
-                accepted.append(
-                    Accepted(
-                        item.entity,
-                        item.key,
-                        item.hash,
-                        self.mapping.entity(item.entity).model,
-                        item.odoo_id,
-                        out.remote_id,
-                        item.key if item.entity != "order_status" else None,
-                    )
-                )
-                events.append(
-                    {
-                        "run_id": self.run_id,
-                        "platform": PLATFORM,
-                        "entity": item.entity,
-                        "key": item.key,
-                        "outcome": "sent",
-                        "http_status": 200,
-                        "method": method,
-                        "url": path,
-                        "error_message": out.note,
-                    }
-                )
-                self.summary.sent += 1
-                self.summary.by_entity[item.entity] = self.summary.by_entity.get(item.entity, 0) + 1
-            else:
-                events.append(
-                    {
-                        "run_id": self.run_id,
-                        "platform": PLATFORM,
-                        "entity": item.entity,
-                        "key": item.key,
-                        "outcome": "failed",
-                        "http_status": out.status,
-                        "error_code": out.code,
-                        "error_message": out.message,
-                        "method": method,
-                        "url": path,
-                        "request_body": item.payload,
-                    }
-                )
-                self._dead(item.entity, item.key, item.record, item.stream, out.reason, logged=True)
-        self.ledger.record_many(PLATFORM, accepted, self.run_id)
-        self.ledger.record_events(events)
-
-    def _dead(
-        self,
-        entity: str,
-        key: str,
-        record: Mapping[str, Any],
-        stream: str,
-        reason: str,
-        *,
-        logged: bool = False,
-    ) -> None:
-        self.summary.failed += 1
-        LOG.warning("dead letter: %s %s: %s", entity, key, reason)
-        sku = record.get("default_code")
-        if (
-            entity == "product"
-            and sku
-            and str(sku) == key
-            and not self.ledger.get_binding(PLATFORM, entity, key)
-        ):
-            self.not_in_medusa.add(key)  # never reached Medusa: its stock would only fail with SKU_NOT_FOUND
-        self.ledger.add_dead_letter(
-            run_id=self.run_id,
-            platform=PLATFORM,
-            entity=entity,
-            key=key,
-            record=dict(record),
-            reason=reason,
-            stream=stream,
-        )
-        if not logged:
-            self.ledger.record_event(
-                run_id=self.run_id,
-                platform=PLATFORM,
-                entity=entity,
-                key=key,
-                outcome="dead_letter",
-                error_message=reason,
-            )
+            items.append(item)
+        return self.engine.skip_unchanged(entity, items)
 
     def _flush_products(self) -> None:
         if not self.products:
             return
         records, self.products = self.products, []
-        items = self._prepare("product", records)
-        self._send(items, self.adapter.send_products, "POST", "/odoo/products/bulk")
+        self.engine.send("product", self._changed("product", records), batch_size=self.batch_size)
 
     def _flush_deletes(self) -> None:
         if not self.deletes:
             return
         pending, self.deletes = self.deletes, {}
         known = self.ledger.hashes(PLATFORM, "product", pending)
+        model = self.mapping.entity("product").model
         items = [
-            Item(
+            OutboundItem(
                 "product",
                 sku,
                 {"sku": sku},
-                rec,
-                "product_product",
+                dict(rec),
                 DELETED,
+                model,
                 self.mapping.odoo_id("product", rec),
+                sku,
+                "product_product",
             )
             for sku, rec in pending.items()
             if known.get(sku) != DELETED
         ]
         self.summary.unchanged += len(pending) - len(items)
-        outs = self.http.map(lambda item: self.adapter.delete_product(item.key), items)
-        self.summary.deleted += sum(o.ok for o in outs)
-        self._record(list(zip(items, outs, strict=True)), "DELETE", "/odoo/products/{sku}")
+        sent = self.summary.sent
+        self.engine.send("product", items, self.adapter.delete, batch_size=1)
+        self.summary.deleted += self.summary.sent - sent
 
     def _flush_stock(self) -> None:
         if not self.stock:
@@ -387,10 +265,10 @@ class MedusaFlow:
             if known.get(sku) == DELETED or (sku in self.not_in_medusa and sku not in known)
         }
         self.summary.filtered += sum(1 for r in records if r["default_code"] in skip)
-        items = self._prepare(
+        items = self._changed(
             "inventory", [("stock_levels", r) for r in records if r["default_code"] not in skip]
         )
-        self._send(items, self.adapter.send_stock, "POST", "/odoo/inventory/bulk-update")
+        self.engine.send("inventory", items, batch_size=self.batch_size)
 
     def _flush_events(self) -> None:
         links = self.orders.new_links()
@@ -412,35 +290,26 @@ class MedusaFlow:
         known = self.ledger.hashes(PLATFORM, "order_status", [e["event_key"] for e in events])
         fresh = [e for e in events if e["event_key"] not in known]
         self.summary.unchanged += len(events) - len(fresh)
-        items = self._prepare("order_status", [("_medusa_order_events", e) for e in fresh])
-        outs = [self.adapter.send_order_event(item.payload) for item in items]
-        self._record(list(zip(items, outs, strict=True)), "POST", "/odoo/webhooks/order-status")
+        items = self._changed("order_status", [("_medusa_order_events", e) for e in fresh])
+        self.engine.send("order_status", items, batch_size=max(1, len(items)))  # one after the other
 
     # ---------------------------------------------------------------- end
-    def finish(self) -> Summary:
+    def finish(self) -> RunSummary:
         """Send the rest, close the run in the ledger; raise DeadLettersFound when configured."""
         if not self.finished_flush:
             self.flush(final=True)
-        self.summary.duration_s = time.monotonic() - self.started
-        s = self.summary
-        status = "failed" if s.failed and self.config.get("fail_on_dead_letters") else "done"
-        self.ledger.finish_run(
-            self.run_id, sent=s.sent, unchanged=s.unchanged, failed=s.failed, status=status
-        )
-        self.http.close()
-        LOG.info(
-            "run %d: sent %d, unchanged %d, dead letters %d, filtered %d, deleted %d in %.1fs",
-            s.run_id,
-            s.sent,
-            s.unchanged,
-            s.failed,
-            s.filtered,
-            s.deleted,
-            s.duration_s,
-        )
-        if s.failed and self.config.get("fail_on_dead_letters"):
-            raise DeadLettersFound(
-                f"{s.failed} record(s) went to the dead letters in run {s.run_id} "
-                "(see `odoo-hub history` / the ledger); fail_on_dead_letters is set"
+        try:
+            return self.engine.finish()
+        finally:
+            self.http.close()
+            s = self.summary
+            LOG.info(
+                "run %d: sent %d, unchanged %d, dead letters %d, filtered %d, deleted %d in %.1fs",
+                s.run_id,
+                s.sent,
+                s.unchanged,
+                s.failed,
+                s.filtered,
+                s.deleted,
+                s.duration_ms / 1000,
             )
-        return s

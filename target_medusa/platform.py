@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from etl.ledger import Ledger
-from etl.sink import OutboundItem, SendResult
-from target_medusa.adapter import MedusaAdapter, Outcome, medusa_http
+from target_medusa.adapter import MedusaAdapter, medusa_http
 from target_medusa.mapping import DEFAULT_MAPPING
 from target_medusa.stock import stock_records as _stock_records
 
@@ -23,32 +22,6 @@ ENV = {
     "MEDUSA_ODOO_BASE_URL": ("odoo_base_url", str),
     "MEDUSA_BRAND_FIELD": ("brand_field", str),
 }
-
-
-class MedusaAdapterForEtl:
-    """etl's `Adapter` (used by `odoo-hub retry` and `drift --fix`) over the target's adapter."""
-
-    batch_size = {"product": 500, "inventory": 500, "order_status": 1}
-
-    def __init__(self, config: Mapping[str, Any]) -> None:
-        self.http = medusa_http(config)
-        self.adapter = MedusaAdapter(self.http)
-
-    def send(self, entity: str, items: list[OutboundItem]) -> list[SendResult]:
-        payloads = [i.payload for i in items]
-        outs: list[Outcome]
-        if entity == "product":
-            outs = self.adapter.send_products(payloads)
-        elif entity == "inventory":
-            outs = self.adapter.send_stock(payloads)
-        elif entity == "order_status":
-            outs = [self.adapter.send_order_event(p) for p in payloads]
-        else:
-            raise ValueError(f"target-medusa sends product, inventory and order_status, not {entity!r}")
-        return [
-            SendResult(i.key, o.ok, o.remote_id, o.status, o.code, None if o.ok else o.reason)
-            for i, o in zip(items, outs, strict=True)
-        ]
 
 
 class MedusaPlatform:
@@ -75,8 +48,8 @@ class MedusaPlatform:
             config["warehouses"] = [w.strip() for w in env["MEDUSA_WAREHOUSES"].split(",") if w.strip()]
         return config
 
-    def make_adapter(self, config: Mapping[str, Any], ledger: Ledger) -> MedusaAdapterForEtl:
-        return MedusaAdapterForEtl(config)
+    def make_adapter(self, config: Mapping[str, Any], ledger: Ledger) -> MedusaAdapter:
+        return MedusaAdapter(medusa_http(config))
 
     def stock_records(self, rows: list[dict[str, Any]], config: Mapping[str, Any]) -> list[dict[str, Any]]:
         return _stock_records(rows, config)
