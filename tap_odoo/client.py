@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import typing as t
+import weakref
 from collections.abc import Generator, Mapping, Sequence
 
 import backoff
@@ -52,6 +53,11 @@ def _version_major(version: Mapping[str, t.Any]) -> int:
     return int(digits or 0)
 
 
+def _close_transports(transports: Mapping[str, Transport]) -> None:
+    for transport in transports.values():
+        transport.http.close()
+
+
 class OdooClient:
     """Talks to one Odoo database as one user."""
 
@@ -88,6 +94,9 @@ class OdooClient:
         self._version: dict[str, t.Any] | None = None
         self._login_lock = threading.Lock()
         self.calls = 0
+        # Closes the sockets when the client is collected or the interpreter exits, whichever comes
+        # first, so that no path (sync, discovery, --test, an error) leaves one for the GC to warn about.
+        weakref.finalize(self, _close_transports, self._transports)
 
     def __repr__(self) -> str:
         return f"OdooClient(url={self.url!r}, database={self.database!r}, username={self.username!r})"
@@ -308,6 +317,11 @@ class OdooClient:
         return t.cast(dict[str, dict[str, t.Any]], self.execute_kw(model, "fields_get", [], kwargs))
 
     def close(self) -> None:
-        """Close every open connection."""
-        for transport in self._transports.values():
-            transport.http.close()
+        """Close every open connection (a later call opens a new one)."""
+        _close_transports(self._transports)
+
+    def __enter__(self) -> OdooClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -288,6 +288,25 @@ class TapOdoo(Tap):
             self._client = OdooClient.from_config(self.config)
         return self._client
 
+    def close(self) -> None:
+        """Close the client's connections (a later call reconnects)."""
+        if getattr(self, "_client", None) is not None:
+            self._client.close()
+
+    def sync_all(self) -> None:  # type: ignore[misc]  # final in singer-sdk; wrapped, not changed
+        """Sync every selected stream, then close the connections, also when the sync fails."""
+        try:
+            super().sync_all()
+        finally:
+            self.close()
+
+    def run_discovery(self) -> str:
+        """Write the catalog, then close the connections."""
+        try:
+            return super().run_discovery()
+        finally:
+            self.close()
+
     def server_models(self) -> set[str] | None:
         """Technical names of the models installed on the server (None if ir.model is not readable)."""
         try:

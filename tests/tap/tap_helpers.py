@@ -58,6 +58,5 @@ def run_tap(config: dict[str, t.Any], state: dict[str, t.Any] | None = None) -> 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         tap.sync_all()
-    tap.client.close()
     messages = [json.loads(line) for line in out.getvalue().splitlines() if line.strip()]
     return Run(messages=messages, tap=tap)
