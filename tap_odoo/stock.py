@@ -10,16 +10,14 @@ from __future__ import annotations
 import typing as t
 from collections.abc import Iterable, Iterator
 
-from singer_sdk import Stream
 from singer_sdk import typing as th
-from singer_sdk.helpers.conform import TypeConformanceLevel
 
+from tap_odoo.lean import LeanStream, prefetched
 from tap_odoo.schema import to_odoo_datetime
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
-    from tap_odoo.client import OdooClient
     from tap_odoo.tap import TapOdoo
 
 QUANTITIES = ("qty_available", "virtual_available", "free_qty", "incoming_qty", "outgoing_qty")
@@ -43,22 +41,33 @@ SCHEMA = th.PropertiesList(
 ).to_dict()
 
 
-class StockLevelsStream(Stream):
+Row = dict[str, t.Any]
+
+
+class StockLevelsStream(LeanStream):
     """One record per storable product x warehouse."""
 
     name = "stock_levels"
     primary_keys: t.ClassVar[list[str]] = ["product_id", "warehouse_id"]
     replication_key = "write_date"
     is_sorted = False  # all records of a run share one watermark; resume re-reads the run
-    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
 
     def __init__(self, tap: TapOdoo):
         super().__init__(tap=tap, schema=SCHEMA, name="stock_levels")
+        self._watermark_noted = False
 
-    @property
-    def client(self) -> OdooClient:
-        """The tap's shared Odoo client."""
-        return t.cast("TapOdoo", self._tap).client
+    def lean_path_allowed(self) -> bool:
+        """Also needs every property selected: the records are built whole."""
+        mask = self.mask
+        return super().lean_path_allowed() and all(
+            mask.get(("properties", name), True) for name in SCHEMA["properties"]
+        )
+
+    def _increment_stream_state(self, latest_record: Row, *, context: Context | None = None) -> None:
+        """Every record of a run carries the same watermark: noting the first one is enough."""
+        if not self._watermark_noted:
+            super()._increment_stream_state(latest_record, context=context)
+            self._watermark_noted = True
 
     def _context(self, **extra: t.Any) -> dict[str, t.Any]:
         context: dict[str, t.Any] = {"active_test": False}
@@ -134,7 +143,7 @@ class StockLevelsStream(Stream):
             context=self._context(),
         )
 
-    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+    def get_records(self, context: Context | None) -> Iterable[Row]:
         """Quantities per product and warehouse, for every product or only the changed ones."""
         start = self.get_starting_replication_key_value(context)
         has_bookmark = bool(self.stream_state.get("replication_key_value"))
@@ -145,25 +154,43 @@ class StockLevelsStream(Stream):
         if not product_ids:
             return
         warehouses = self._warehouses()
-        yield from self._levels(product_ids, warehouses, watermark)
+        self._watermark_noted = False
+        self.begin_records()
+        for warehouse, rows, codes in prefetched(self, self._reads(product_ids, warehouses)):
+            self.begin_page()
+            warehouse_id = warehouse["id"]
+            warehouse_code = warehouse.get("code") or None
+            for row in rows:
+                get = row.get
+                yield {
+                    "product_id": row["id"],
+                    "default_code": codes.get(row["id"]),
+                    "warehouse_id": warehouse_id,
+                    "warehouse_code": warehouse_code,
+                    "qty_available": get("qty_available") or 0.0,
+                    "virtual_available": get("virtual_available") or 0.0,
+                    "free_qty": get("free_qty") or 0.0,
+                    "incoming_qty": get("incoming_qty") or 0.0,
+                    "outgoing_qty": get("outgoing_qty") or 0.0,
+                    "write_date": watermark,
+                }
 
-    def _levels(
-        self, product_ids: list[int], warehouses: list[dict[str, t.Any]], watermark: str | None
-    ) -> Iterator[dict[str, t.Any]]:
+    def _reads(
+        self, product_ids: list[int], warehouses: list[dict[str, t.Any]]
+    ) -> Iterator[tuple[dict[str, t.Any], list[Row], dict[int, str | None]]]:
+        """Per chunk of products and per warehouse: (warehouse, rows read in its context, SKUs by id).
+
+        The SKU does not depend on the warehouse, so only the chunk's first read asks for it.
+        """
         page = int(self.config.get("page_size", 2000))
-        fields = ["default_code", *QUANTITIES]
         for first in range(0, len(product_ids), page):
             chunk = product_ids[first : first + page]
-            for warehouse in warehouses:
+            codes: dict[int, str | None] = {}
+            for index, warehouse in enumerate(warehouses):
+                fields = ["default_code", *QUANTITIES] if index == 0 else list(QUANTITIES)
                 rows = self.client.read(
                     "product.product", chunk, fields, context=self._context(warehouse=warehouse["id"])
                 )
-                for row in rows:
-                    yield {
-                        "product_id": row["id"],
-                        "default_code": row.get("default_code") or None,
-                        "warehouse_id": warehouse["id"],
-                        "warehouse_code": warehouse.get("code") or None,
-                        **{name: row.get(name) or 0.0 for name in QUANTITIES},
-                        "write_date": watermark,
-                    }
+                if index == 0:
+                    codes = {row["id"]: row.get("default_code") or None for row in rows}
+                yield warehouse, rows, codes

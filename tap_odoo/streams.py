@@ -6,27 +6,20 @@ import datetime as dt
 import decimal
 import difflib
 import fnmatch
-import queue
-import sys
-import threading
 import typing as t
 from collections.abc import Iterable, Iterator, Mapping
 
-from singer_sdk import Stream
 from singer_sdk.helpers._util import utc_now
-from singer_sdk.helpers.conform import TypeConformanceLevel
-from singer_sdk.mapper import SameRecordTransform
 
 from tap_odoo.errors import OdooFault
+from tap_odoo.lean import LeanStream, prefetched
 from tap_odoo.paging import id_keyset, offset_pages, write_date_keyset
 from tap_odoo.ranges import from_ranges, to_ranges
 from tap_odoo.schema import Normaliser, default_fields, stream_schema, to_odoo_datetime
-from tap_odoo.writer import BufferedSingerWriter
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
-    from tap_odoo.client import OdooClient
     from tap_odoo.tap import TapOdoo
 
 Row = dict[str, t.Any]
@@ -64,66 +57,8 @@ def matches(patterns: Iterable[str] | None, model: str) -> bool:
     return any(fnmatch.fnmatchcase(model, p) or fnmatch.fnmatchcase(name, p) for p in patterns or ())
 
 
-class _Prefetcher:
-    """Runs a page generator one page ahead in a thread, so reading overlaps writing.
-
-    The thread reads page k+1 while the consumer writes page k, and waits before reading k+2.
-    """
-
-    _END = object()
-
-    # The fetch thread releases the GIL for every socket read and must get it back to parse the
-    # answer; with CPython's default 5 ms switch interval it would wait behind the writing thread
-    # for each chunk of a page. A shorter interval while prefetching keeps the reads flowing.
-    SWITCH_INTERVAL = 0.0005
-
-    def __init__(self, pages: Iterator[list[Row]], name: str):
-        self._pages = pages
-        self._interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(self._interval, self.SWITCH_INTERVAL))
-        self._queue: queue.Queue[t.Any] = queue.Queue()
-        self._slot = threading.Semaphore(1)  # released when the consumer takes a page: one page ahead
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"prefetch-{name}", daemon=True)
-        self._thread.start()
-
-    def _wait_for_slot(self) -> bool:
-        while not self._stop.is_set():
-            if self._slot.acquire(timeout=0.1):
-                return True
-        return False
-
-    def _run(self) -> None:
-        pages = iter(self._pages)
-        try:
-            while self._wait_for_slot():
-                page = next(pages, self._END)
-                self._queue.put(page)
-                if page is self._END:
-                    return
-        except BaseException as exc:  # handed to the consumer thread
-            self._queue.put(exc)
-
-    def __iter__(self) -> Iterator[list[Row]]:
-        try:
-            while True:
-                item = self._queue.get()
-                self._slot.release()  # the fetch thread may read the next page while this one is written
-                if item is self._END:
-                    return
-                if isinstance(item, BaseException):
-                    raise item
-                yield item
-        finally:
-            self._stop.set()
-            self._thread.join(timeout=5)
-            sys.setswitchinterval(self._interval)
-
-
-class OdooStream(Stream):
+class OdooStream(LeanStream):
     """A stream over ``search_read`` of one model."""
-
-    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE  # the Normaliser already emits JSON types
 
     def __init__(self, tap: TapOdoo, model: str, fields_get: Mapping[str, Mapping[str, t.Any]]):
         config = tap.config
@@ -163,11 +98,6 @@ class OdooStream(Stream):
         self._mark_ids: list[int] = []
 
     # settings ---------------------------------------------------------------------------------
-
-    @property
-    def client(self) -> OdooClient:
-        """The tap's shared Odoo client."""
-        return t.cast("TapOdoo", self._tap).client
 
     @property
     def is_sorted(self) -> bool:
@@ -271,15 +201,6 @@ class OdooStream(Stream):
             done = from_ranges(state.get("bookmark_ids"))
         return to_odoo_datetime(str(value)), done
 
-    def _fast_path(self) -> bool:
-        maps = self.stream_maps
-        return (
-            isinstance(self._tap.message_writer, BufferedSingerWriter)
-            and len(maps) == 1
-            and type(maps[0]) is SameRecordTransform
-            and not maps[0].flattening_enabled
-        )
-
     def get_records(self, context: Context | None) -> Iterable[Row]:
         """Normalised records; deleted ones last (``_sdc_deleted_at``) when detection is on."""
         self._run_started = utc_now()
@@ -291,15 +212,10 @@ class OdooStream(Stream):
             self._mark_value, self._mark_ids = bookmark_iso, sorted(done)
         fields = self.selected_fields()
         normalise = Normaliser(self.fields_get, fields)
-        self._fast = self._fast_path()
-        if self._fast:
-            t.cast(BufferedSingerWriter, self._tap.message_writer).choose_encoder()
-        pages: Iterable[list[Row]] = self.pages(start, fields, normalise)
-        if self.config.get("prefetch", True):
-            pages = _Prefetcher(iter(pages), self.name)
+        self.begin_records()
         track = self.replication_key is not None
-        for page in pages:
-            self._set_stamp()
+        for page in prefetched(self, self.pages(start, fields, normalise)):
+            self.begin_page()
             normalise_row = normalise.fn
             for row in page:
                 normalise_row(row)
@@ -328,7 +244,7 @@ class OdooStream(Stream):
         gone = sorted(previous.difference(current))
         if gone:
             self.logger.info("%s: %d record(s) deleted since the last run", self.name, len(gone))
-        stamp = self._set_stamp()
+        stamp = self.begin_page()
         for record_id in gone:
             record: Row = {"id": record_id, "_sdc_deleted_at": stamp}
             if self.replication_key:
@@ -338,26 +254,6 @@ class OdooStream(Stream):
         self.state_manager.is_flushed = False
 
     # writing -----------------------------------------------------------------------------------
-
-    def generate_child_contexts(self, record: Row, context: Context | None) -> Iterable[Context | None]:
-        """No child streams: skip the per-record context copy singer-sdk would make."""
-        if not self.child_streams:
-            return ()
-        return super().generate_child_contexts(record, context)
-
-    def _set_stamp(self) -> str:
-        """time_extracted of the records of the page being written."""
-        stamp = utc_now().isoformat()
-        self._affixes = BufferedSingerWriter.record_affixes(self.name, stamp, self._stream_version)
-        return stamp
-
-    def _write_record_message(self, record: Row) -> None:
-        if getattr(self, "_fast", False):
-            prefix, suffix = self._affixes
-            t.cast(BufferedSingerWriter, self._tap.message_writer).write_record_line(prefix, record, suffix)
-            self.state_manager.is_flushed = False
-        else:
-            super()._write_record_message(record)
 
     def _increment_stream_state(self, latest_record: Row, *, context: Context | None = None) -> None:
         """Nothing per record: get_records tracks the highest write_date; see _flush_bookmark."""

@@ -52,9 +52,11 @@ def sandbox_config(sb: t.Any, **extra: t.Any) -> dict[str, t.Any]:
     return config
 
 
-def run_tap(config: dict[str, t.Any], state: dict[str, t.Any] | None = None) -> Run:
+def run_tap(
+    config: dict[str, t.Any], state: dict[str, t.Any] | None = None, catalog: dict[str, t.Any] | None = None
+) -> Run:
     """Sync every stream once; return the parsed stdout."""
-    tap = TapOdoo(config=config, state=state or {})
+    tap = TapOdoo(config=config, state=state or {}, catalog=catalog)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         tap.sync_all()
