@@ -5,6 +5,8 @@
    context) with the same transport; goal >= 0.9.
 2. client CPU per record of XML-RPC, JSON-RPC and JSON-2 (bare loop, same calls).
 3. peak RSS of the tap at a small and at the full product count (goal: flat).
+4. the virtual ``stock_levels`` stream (every product x warehouse, read through the warehouse context):
+   records/s of the tap and of a bare loop making the same ``read`` calls.
 
 The sandbox runs in its own process (``odoo-sandbox odoo``), so server and client do not share a GIL.
 
@@ -27,6 +29,7 @@ from pathlib import Path
 
 from tap_odoo.client import OdooClient
 from tap_odoo.paging import write_date_keyset
+from tap_odoo.stock import QUANTITIES
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -100,27 +103,63 @@ def bare_loop(
     return result
 
 
+def bare_stock_loop(url: str, protocol: str, page_size: int) -> tuple[int, float]:
+    """stock_levels' calls without the tap: every storable product read per warehouse context."""
+    api_key = API_KEY if protocol == "json2" else None
+    client = OdooClient(
+        url=url, database="demo17", username="admin", password="admin", api_key=api_key, protocol=protocol
+    )
+    client.check()
+    wall = time.perf_counter()
+    context = {"lang": "en_US", "active_test": False}
+    storable = "is_storable" if "is_storable" in client.fields_get(MODEL, ["type"]) else "type"
+    domain = [[storable, "=", True if storable == "is_storable" else "product"]]
+    ids = client.search(MODEL, domain, order="id asc", context=context)
+    warehouses = client.search_read("stock.warehouse", [], ["code"], order="id asc", context=context)
+    count = 0
+    for first in range(0, len(ids), page_size):
+        for warehouse in warehouses:
+            count += len(
+                client.read(
+                    MODEL,
+                    ids[first : first + page_size],
+                    ["default_code", *QUANTITIES],
+                    context={**context, "warehouse": warehouse["id"]},
+                )
+            )
+    seconds = time.perf_counter() - wall
+    client.close()
+    return count, seconds
+
+
 def run_tap(
-    url: str, protocol: str, page_size: int, workdir: Path, limit_id: int | None = None, prefetch: bool = True
+    url: str,
+    protocol: str,
+    page_size: int,
+    workdir: Path,
+    limit_id: int | None = None,
+    prefetch: bool = True,
+    stream: str = "product_product",
 ) -> dict[str, float]:
     """tap-odoo to /dev/null: records, wall seconds, in-process sync seconds, peak RSS (MiB)."""
+    stock = stream == "stock_levels"
     config: dict[str, t.Any] = {
         "url": url,
         "database": "demo17",
         "username": "admin",
         "password": "admin",
         "protocol": protocol,
-        "models": [MODEL],
+        "models": [] if stock else [MODEL],
         "fields": {MODEL: FIELDS},
         "page_size": page_size,
-        "stock_levels": False,
+        "stock_levels": stock,
         "prefetch": prefetch,
     }
     if protocol == "json2":
         config["api_key"] = API_KEY
     if limit_id:
         config["domains"] = {MODEL: [["id", "<=", limit_id]]}
-    path = workdir / f"config-{protocol}-{limit_id}-{prefetch}.json"
+    path = workdir / f"config-{protocol}-{limit_id}-{prefetch}-{stream}.json"
     path.write_text(json.dumps(config))
     errors = workdir / "stderr.log"
     with open(os.devnull, "w") as devnull, open(errors, "w") as err:
@@ -134,7 +173,7 @@ def run_tap(
         raise RuntimeError(f"tap-odoo failed:\n{log[-3000:]}")
     records = sync = 0.0
     for line in log.splitlines():
-        if "METRIC" not in line or '"product_product"' not in line:
+        if "METRIC" not in line or f'"{stream}"' not in line:
             continue
         metric = json.loads(line.split("METRIC: ", 1)[1])
         if metric["metric"] == "record_count":  # logged per interval: the total is the sum
@@ -161,6 +200,9 @@ def main() -> int:
         "--cpu-records", type=int, default=20_000, help="records per protocol in the CPU part"
     )
     parser.add_argument("--repeat", type=int, default=2, help="passes of tap and bare loop (best taken)")
+    parser.add_argument(
+        "--stock-page-size", type=int, default=5000, help="products per read in the stock_levels part"
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -220,6 +262,22 @@ def main() -> int:
             print(
                 f"    {tap_full['records']:8.0f} records: {tap_full['rss_mib']:6.1f} MiB   "
                 f"(growth {tap_full['rss_mib'] - small['rss_mib']:+.1f} MiB)"
+            )
+
+            print()
+            levels, seconds = bare_stock_loop(url, args.protocol, args.stock_page_size)
+            stock = run_tap(url, args.protocol, args.stock_page_size, workdir, stream="stock_levels")
+            if stock["records"] != levels:
+                raise RuntimeError(
+                    f"stock_levels emitted {stock['records']} records, the bare loop read {levels}"
+                )
+            print(
+                f"[4] stock_levels, {levels:.0f} product x warehouse levels, page_size {args.stock_page_size}"
+            )
+            print(f"    bare read loop        : {levels / seconds:10.0f} records/s  ({seconds:.1f} s)")
+            print(
+                f"    tap-odoo > /dev/null  : {stock['records'] / stock['sync']:10.0f} records/s  "
+                f"({stock['sync']:.1f} s stream sync, {stock['wall']:.1f} s whole process)"
             )
     finally:
         proc.terminate()

@@ -24,6 +24,8 @@ def test_bench_runs_at_tiny_size() -> None:
             "1",
             "--page-size",
             "100",
+            "--stock-page-size",
+            "100",
         ],
         capture_output=True,
         text=True,
@@ -37,3 +39,5 @@ def test_bench_runs_at_tiny_size() -> None:
     assert "peak RSS" in out and "MiB" in out
     ratio = float(out.split("ratio tap / bare      :")[1].split()[0])
     assert ratio > 0
+    stock = out.split("[4] stock_levels, ")[1]
+    assert int(stock.split()[0]) > 0 and "tap-odoo > /dev/null" in stock and "records/s" in stock
