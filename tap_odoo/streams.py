@@ -13,9 +13,10 @@ from singer_sdk.helpers._util import utc_now
 
 from tap_odoo.errors import OdooFault
 from tap_odoo.lean import LeanStream, prefetched
-from tap_odoo.paging import id_keyset, offset_pages, write_date_keyset
+from tap_odoo.paging import ReadPage, id_keyset, offset_pages, write_date_keyset
 from tap_odoo.ranges import from_ranges, to_ranges
-from tap_odoo.schema import Normaliser, default_fields, stream_schema, to_odoo_datetime
+from tap_odoo.related import any_parent_changed, next_bound, not_read_by_write_date, related_links
+from tap_odoo.schema import Normaliser, _iso_datetime, default_fields, stream_schema, to_odoo_datetime
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -49,6 +50,10 @@ def plain(value: t.Any) -> t.Any:
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     return value
+
+
+def _iso(odoo_datetime: str) -> str:
+    return t.cast(str, _iso_datetime(odoo_datetime))
 
 
 def matches(patterns: Iterable[str] | None, model: str) -> bool:
@@ -172,21 +177,29 @@ class OdooStream(LeanStream):
                     fields.remove(name)
                 normalise.without(refused)
 
-    def pages(self, start: str | None, fields: list[str], normalise: Normaliser) -> Iterator[list[Row]]:
-        """Raw pages of rows: write_date buckets for incremental streams, else by id (or offset)."""
-        domain = self.base_domain()
-
+    def _reader(self, fields: list[str], normalise: Normaliser) -> ReadPage:
         def read(page_domain: Domain, offset: int, order: str) -> list[Row]:
             return self._read_page(fields, normalise, page_domain, offset, order)
 
-        incremental = self.replication_key is not None
+        return read
+
+    def id_pages(self, domain: Domain, fields: list[str], normalise: Normaliser) -> Iterator[list[Row]]:
+        """Raw pages of the rows matching ``domain`` in id order (or by offset)."""
+        read = self._reader(fields, normalise)
         if self.pagination == "offset":
-            order = "write_date asc, id asc" if incremental else "id asc"
-            first = [*domain, ["write_date", ">=", start]] if incremental and start else domain
-            return offset_pages(read, first, order, self.page_size)
-        if incremental:
-            return write_date_keyset(read, domain, start, self.page_size)
+            return offset_pages(read, domain, "id asc", self.page_size)
         return id_keyset(read, domain, self.page_size)
+
+    def pages(self, start: str | None, fields: list[str], normalise: Normaliser) -> Iterator[list[Row]]:
+        """Raw pages of rows: write_date buckets for incremental streams, else by id (or offset)."""
+        domain = self.base_domain()
+        if self.replication_key is None:
+            return self.id_pages(domain, fields, normalise)
+        read = self._reader(fields, normalise)
+        if self.pagination == "offset":
+            first = [*domain, ["write_date", ">=", start]] if start else domain
+            return offset_pages(read, first, "write_date asc, id asc", self.page_size)
+        return write_date_keyset(read, domain, start, self.page_size)
 
     def _start(self, context: Context | None) -> tuple[str | None, set[int]]:
         """Where to start (Odoo datetime) and ids already emitted at exactly the bookmark."""
@@ -212,6 +225,7 @@ class OdooStream(LeanStream):
             self._mark_value, self._mark_ids = bookmark_iso, sorted(done)
         fields = self.selected_fields()
         normalise = Normaliser(self.fields_get, fields)
+        parents = self._parent_bounds(context, start, fields)  # asked before reading: see _parent_bounds
         self.begin_records()
         track = self.replication_key is not None
         for page in prefetched(self, self.pages(start, fields, normalise)):
@@ -231,8 +245,99 @@ class OdooStream(LeanStream):
                             self._mark_ids.append(row["id"])
                 yield row
         self._flush_bookmark()  # before singer-sdk finalises the state at the end of the stream
+        if parents is not None:
+            yield from self._parent_changes(context, start, done, parents, fields, normalise)
         if self.detect_deletions:
             yield from self._deleted_records(context)
+
+    # related fields ----------------------------------------------------------------------------
+
+    def _parent_bounds(
+        self, context: Context | None, start: str | None, fields: list[str]
+    ) -> tuple[dict[str, str], dict[str, str]] | None:
+        """Per many2one path of the related fields read (tap_odoo.related): the bound to read parent
+        changes from in this run (only paths whose model changed since) and the bound for the next run.
+
+        Asked before the stream is read, so a parent written during the run is after its model's
+        latest ``write_date`` seen here and is read by the next run. None: nothing to follow.
+        """
+        if self.replication_key is None or not self.config.get("track_related_changes", True):
+            return None
+        tap = t.cast("TapOdoo", self._tap)
+        links = related_links(self.fields_get, fields, tap.model_fields)
+        if not links:
+            return None
+        stored = self.get_context_state(context).get("related_since") or {}
+        now: dict[str, str] = {}
+        later: dict[str, str] = {}
+        for path, model in links.items():
+            bound = to_odoo_datetime(str(stored[path])) if stored.get(path) else start
+            latest = self._latest_write_date(model)
+            if latest is None:
+                if bound:
+                    later[path] = bound
+                continue
+            if bound is not None and latest >= bound:
+                now[path] = bound
+            later[path] = next_bound(latest, self._settled(_iso(latest)), bound)
+        return now, later
+
+    def _latest_write_date(self, model: str) -> str | None:
+        """The latest ``write_date`` of a model (Odoo format), None if it has none or is not readable."""
+        try:
+            rows = self.client.search_read(
+                model,
+                [["write_date", "!=", False]],
+                ["write_date"],
+                limit=1,
+                order="write_date desc, id desc",
+                context={**self.odoo_context(), "active_test": False},
+            )
+        except OdooFault as fault:
+            self.logger.warning(
+                "%s: cannot read %s (%s); changes there are not followed",
+                self.name,
+                model,
+                fault.message.splitlines()[0][:200],
+            )
+            return None
+        return str(rows[0]["write_date"]) if rows and rows[0].get("write_date") else None
+
+    def _parent_changes(
+        self,
+        context: Context | None,
+        start: str | None,
+        done: set[int],
+        parents: tuple[dict[str, str], dict[str, str]],
+        fields: list[str],
+        normalise: Normaliser,
+    ) -> Iterator[Row]:
+        """Records the write_date pass left out whose parent (template, order, ...) changed since."""
+        now, later = parents
+        if start is not None and now:
+            domain = [*self.base_domain(), *any_parent_changed(now), *not_read_by_write_date(start, done)]
+            count = 0
+            try:
+                for page in prefetched(self, self.id_pages(domain, fields, normalise)):
+                    self.begin_page()
+                    normalise_row = normalise.fn
+                    for row in page:
+                        count += 1
+                        yield normalise_row(row)
+            except OdooFault as fault:
+                self.logger.warning(
+                    "%s: cannot re-read the records whose %s changed (%s); set track_related_changes "
+                    "to false to stop trying",
+                    self.name,
+                    ", ".join(sorted(now)),
+                    fault.message.splitlines()[0][:200],
+                )
+                return  # the bounds stay where they were: the next run tries again
+            self.logger.info(
+                "%s: %d record(s) re-read because %s changed", self.name, count, ", ".join(sorted(now))
+            )
+        self.get_context_state(context)["related_since"] = {path: _iso(b) for path, b in later.items()}
+        self.state_manager.is_flushed = False
 
     def _deleted_records(self, context: Context | None) -> Iterator[Row]:
         """Records whose ids were seen by an earlier run and are gone now."""

@@ -142,6 +142,13 @@ CONFIG = th.PropertiesList(
         "with _sdc_deleted_at",
     ),
     th.Property(
+        "track_related_changes",
+        th.BooleanType,
+        default=True,
+        description="Incremental streams also re-read records whose related fields come from a record "
+        "changed since the last run (a variant when its template's price changes)",
+    ),
+    th.Property(
         "ignore_fields",
         PER_MODEL_LIST,
         description='Fields never read, per model, e.g. {"res.partner": ["signup_token"]}',
@@ -306,6 +313,23 @@ class TapOdoo(Tap):
             return super().run_discovery()
         finally:
             self.close()
+
+    def model_fields(self, model: str) -> t.Mapping[str, t.Mapping[str, t.Any]] | None:
+        """Fields (type, relation, store, related) of any model, for following related fields."""
+        cache: dict[str, t.Mapping[str, t.Mapping[str, t.Any]] | None] = self.__dict__.setdefault(
+            "_model_fields", {}
+        )
+        if model not in cache:
+            known = [s for s in self.streams.values() if isinstance(s, OdooStream) and s.model == model]
+            if known:
+                cache[model] = known[0].fields_get
+            else:
+                try:
+                    cache[model] = self.client.fields_get(model, ["type", "relation", "store", "related"])
+                except OdooFault as fault:
+                    self.logger.info("%s: fields not readable (%s)", model, fault.message[:120])
+                    cache[model] = None
+        return cache[model]
 
     def server_models(self) -> set[str] | None:
         """Technical names of the models installed on the server (None if ir.model is not readable)."""
