@@ -126,6 +126,15 @@ def platform_config(platform: Platform) -> dict[str, Any]:
         raise ConfigError(f"{platform.name} settings: {exc}") from None
 
 
+def target_of(args: argparse.Namespace) -> tuple[Platform, MappingFile, dict[str, Any]]:
+    """The ``--target`` platform, its mapping file and its settings from the environment."""
+    platform = platform_of(args)
+    assert platform is not None
+    mapping = mapping_of(args, platform)
+    assert mapping is not None
+    return platform, mapping, platform_config(platform)
+
+
 def ledger_of(args: argparse.Namespace) -> Ledger:
     return Ledger(_setting(args, "ledger", "ODOO_HUB_LEDGER_URL") or default_ledger_url())
 
@@ -270,11 +279,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_retry(args: argparse.Namespace) -> int:
-    platform = platform_of(args)
-    assert platform is not None
-    mapping = mapping_of(args, platform)
-    assert mapping is not None
-    config = platform_config(platform)
+    platform, mapping, config = target_of(args)
     ledger = ledger_of(args)
     letters = ledger.dead_letters(platform.name, run_id=args.run)
     if not letters:
@@ -324,11 +329,7 @@ def cmd_dead_letters(args: argparse.Namespace) -> int:
 
 
 def cmd_drift(args: argparse.Namespace) -> int:
-    platform = platform_of(args)
-    assert platform is not None
-    mapping = mapping_of(args, platform)
-    assert mapping is not None
-    config = platform_config(platform)
+    platform, mapping, config = target_of(args)
     entity = platform.inventory_entity
     mapping.entity(entity)
     client = odoo_client(args)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -111,24 +111,41 @@ class MedusaAdapter:
         """`DELETE /odoo/products/{sku}` for each item (keyed by SKU)."""
         return [self.delete_product(i.key).result(i.key, "DELETE", "/odoo/products/{sku}") for i in items]
 
-    # ---------------------------------------------------------------- products
-    def send_products(self, payloads: list[dict[str, Any]]) -> list[Outcome]:
-        """`POST /odoo/products/bulk`; a failed item is retried alone through `POST /odoo/products`."""
+    def _bulk(
+        self, path: str, field: str, payloads: list[dict[str, Any]], one: Callable[[dict[str, Any]], Outcome]
+    ) -> list[Outcome]:
+        """One bulk call; the items it refuses (by `results.errors[].index`, else by SKU) go again alone
+        through `one`. A bulk call refused as a whole goes item by item; one that failed for good after
+        retries (429/5xx/no answer) fails every item."""
         try:
-            answer = self.http.call("POST", "/odoo/products/bulk", json={"products": payloads})
+            answer = self.http.call("POST", path, json={field: payloads})
         except HttpError as exc:
             if exc.retryable:
                 return [Outcome.failed(exc) for _ in payloads]
-            LOG.warning(
-                "bulk product call refused (%s); sending the %d items one by one", exc.kind, len(payloads)
-            )
-            return [self.send_product(p) for p in payloads]
+            LOG.warning("%s refused (%s); sending the %d items one by one", path, exc.kind, len(payloads))
+            return [one(p) for p in payloads]
         errors = (answer.get("results") or {}).get("errors") or []
         failed = {int(e["index"]) for e in errors if isinstance(e, dict) and isinstance(e.get("index"), int)}
         if errors and not failed:  # errors without indexes: match them by SKU
             bad = {e.get("sku") for e in errors if isinstance(e, dict)}
             failed = {i for i, p in enumerate(payloads) if p.get("sku") in bad}
-        return [self.send_product(p) if i in failed else Outcome(True) for i, p in enumerate(payloads)]
+        return [one(p) if i in failed else Outcome(True) for i, p in enumerate(payloads)]
+
+    def _pages(self, path: str, field: str) -> Iterator[dict[str, Any]]:
+        """Every row of a paged `GET` (`limit` / `offset`, answer `{<field>: [...], total}`)."""
+        offset = 0
+        while True:
+            page = self.http.call("GET", path, params={"limit": 1000, "offset": offset})
+            rows = page.get(field) or []
+            yield from rows
+            offset += len(rows)
+            if not rows or offset >= int(page.get("total") or 0):
+                return
+
+    # ---------------------------------------------------------------- products
+    def send_products(self, payloads: list[dict[str, Any]]) -> list[Outcome]:
+        """`POST /odoo/products/bulk`; a failed item is retried alone through `POST /odoo/products`."""
+        return self._bulk("/odoo/products/bulk", "products", payloads, self.send_product)
 
     def send_product(self, payload: dict[str, Any]) -> Outcome:
         try:
@@ -151,18 +168,7 @@ class MedusaAdapter:
     # ---------------------------------------------------------------- stock
     def send_stock(self, items: list[dict[str, Any]]) -> list[Outcome]:
         """`POST /odoo/inventory/bulk-update`; failed items go again through `POST /odoo/inventory/update`."""
-        try:
-            answer = self.http.call("POST", "/odoo/inventory/bulk-update", json={"items": items})
-        except HttpError as exc:
-            if exc.retryable:
-                return [Outcome.failed(exc) for _ in items]
-            return [self.send_stock_item(i) for i in items]
-        errors = (answer.get("results") or {}).get("errors") or []
-        failed = {int(e["index"]) for e in errors if isinstance(e, dict) and isinstance(e.get("index"), int)}
-        if errors and not failed:
-            bad = {e.get("sku") for e in errors if isinstance(e, dict)}
-            failed = {i for i, item in enumerate(items) if item.get("sku") in bad}
-        return [self.send_stock_item(item) if i in failed else Outcome(True) for i, item in enumerate(items)]
+        return self._bulk("/odoo/inventory/bulk-update", "items", items, self.send_stock_item)
 
     def send_stock_item(self, item: dict[str, Any]) -> Outcome:
         try:
@@ -181,14 +187,8 @@ class MedusaAdapter:
                     {r["sku"]: int(r.get("stocked_quantity") or 0) for r in rows if r.get("sku") == sku}
                 )
             return out
-        offset = 0
-        while True:
-            page = self.http.call("GET", "/odoo/inventory", params={"limit": 1000, "offset": offset})
-            rows = page.get("inventory") or []
-            out.update({r["sku"]: int(r.get("stocked_quantity") or 0) for r in rows if r.get("sku")})
-            offset += len(rows)
-            if not rows or offset >= int(page.get("total") or 0):
-                break
+        rows = self._pages("/odoo/inventory", "inventory")
+        out.update({r["sku"]: int(r.get("stocked_quantity") or 0) for r in rows if r.get("sku")})
         if skus is not None:
             wanted = set(skus)
             out = {k: q for k, q in out.items() if k in wanted}
@@ -197,15 +197,8 @@ class MedusaAdapter:
     # ---------------------------------------------------------------- orders
     def order_display_ids(self) -> dict[int, str]:
         """display_id -> Medusa order id, from `GET /odoo/orders` (all pages)."""
-        out: dict[int, str] = {}
-        offset = 0
-        while True:
-            page = self.http.call("GET", "/odoo/orders", params={"limit": 1000, "offset": offset})
-            rows = page.get("orders") or []
-            out.update({int(o["display_id"]): str(o["id"]) for o in rows if o.get("display_id") is not None})
-            offset += len(rows)
-            if not rows or offset >= int(page.get("total") or 0):
-                return out
+        rows = self._pages("/odoo/orders", "orders")
+        return {int(o["display_id"]): str(o["id"]) for o in rows if o.get("display_id") is not None}
 
     def already_applied(self, order_id: str, event_type: str) -> bool | None:
         """Whether Medusa's order already carries this event's flag (None: cannot tell)."""

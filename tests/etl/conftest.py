@@ -16,6 +16,22 @@ from typing import Any
 
 import pytest
 from etl_records import recorded
+from etl_shop import ShopServer
+
+from etl.ledger import Ledger
+
+
+@pytest.fixture
+def shop() -> Iterator[ShopServer]:
+    """The loopback shop platform of `etl_shop`."""
+    with ShopServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Ledger:
+    """A fresh SQLite ledger in the test's temp dir."""
+    return Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
 
 
 @pytest.fixture(scope="session")

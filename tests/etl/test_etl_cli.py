@@ -6,11 +6,9 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
 from etl_shop import MAPPING, PLATFORM, ShopServer, write_files
 
@@ -52,12 +50,6 @@ def odoo_env(env: dict[str, str], sb: OdooSandbox, password: str | None = None) 
         "ODOO_USERNAME": "admin",
         "ODOO_PASSWORD": password or sb.users["admin"]["password"],
     }
-
-
-@pytest.fixture
-def shop() -> Iterator[ShopServer]:
-    with ShopServer() as srv:
-        yield srv
 
 
 def shop_env(env: dict[str, str], shop: ShopServer, tmp_path: Path) -> tuple[dict[str, str], Path]:

@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -82,11 +81,6 @@ def server() -> Iterator[FaultServer]:
     yield srv
     srv.shutdown()
     srv.server_close()
-
-
-@pytest.fixture
-def ledger(tmp_path: Path) -> Ledger:
-    return Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
 
 
 def client(server: FaultServer, ledger: Ledger | None = None, **kw: Any) -> HttpClient:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,26 +17,22 @@ from etl.validation import PayloadValidator
 TOKEN = "shop-secret-token"
 
 
-@pytest.fixture
-def shop() -> Iterator[ShopServer]:
-    with ShopServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-def ledger(tmp_path: Path) -> Ledger:
-    return Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-
-
-def engine(shop: ShopServer, ledger: Ledger, tmp_path: Path, **kw: Any) -> SyncEngine:
+def engine(
+    shop: ShopServer,
+    ledger: Ledger,
+    tmp_path: Path,
+    cls: type[SyncEngine] = SyncEngine,
+    validator: type[PayloadValidator] = PayloadValidator,
+    **kw: Any,
+) -> Any:
     _, schemas = write_files(tmp_path)
     config = {"url": shop.url, "token": TOKEN, "safety_stock": 2}
-    return SyncEngine(
+    return cls(
         platform="shop",
         mapping=Mapping.load(MAPPING),
         adapter=PLATFORM.make_adapter(config, ledger),
         ledger=ledger,
-        validator=PayloadValidator("shop", schemas),
+        validator=validator("shop", schemas),
         config=config,
         flow="products",
         **kw,

@@ -3,19 +3,17 @@ item -> skip_unchanged -> send with a platform subclass's hooks; loopback shop A
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import pytest
-from etl_shop import MAPPING, PLATFORM, ShopServer, write_files
+from etl_shop import MAPPING, ShopServer
+from test_etl_sink import engine as sink_engine
 
 from etl.ledger import Ledger, payload_hash
 from etl.mapping import Mapping as MappingFile
 from etl.sink import OutboundItem, SendResult, SyncEngine
 from etl.validation import PayloadInvalid, PayloadValidator
-
-TOKEN = "shop-secret-token"
 
 
 class CountingValidator(PayloadValidator):
@@ -48,32 +46,8 @@ class ShopEngine(SyncEngine):
         return "partial" if self.summary.failed else "done"
 
 
-@pytest.fixture
-def shop() -> Iterator[ShopServer]:
-    with ShopServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-def ledger(tmp_path: Path) -> Ledger:
-    return Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-
-
-def engine(
-    shop: ShopServer, ledger: Ledger, tmp_path: Path, cls: type[SyncEngine] = SyncEngine, **kw: Any
-) -> Any:
-    _, schemas = write_files(tmp_path)
-    config = {"url": shop.url, "token": TOKEN, "safety_stock": 2}
-    eng = cls(
-        platform="shop",
-        mapping=MappingFile.load(MAPPING),
-        adapter=PLATFORM.make_adapter(config, ledger),
-        ledger=ledger,
-        validator=CountingValidator("shop", schemas),
-        config=config,
-        flow="products",
-        **kw,
-    )
+def engine(shop: ShopServer, ledger: Ledger, tmp_path: Path, **kw: Any) -> Any:
+    eng = sink_engine(shop, ledger, tmp_path, validator=CountingValidator, **kw)
     eng.dead = []
     return eng
 
@@ -131,7 +105,7 @@ def test_without_claims_a_killed_runs_claims_do_not_block_a_rerun(
 
 
 def test_steps_with_a_platform_subclass(shop: ShopServer, ledger: Ledger, tmp_path: Path) -> None:
-    eng = engine(shop, ledger, tmp_path, ShopEngine, claims=False, validate_changed_only=True)
+    eng = engine(shop, ledger, tmp_path, cls=ShopEngine, claims=False, validate_changed_only=True)
     records = [*products(3), {"id": 9, "default_code": "BAD", "name": "X", "list_price": -1, "sale_ok": True}]
     records.append({"id": 10, "default_code": None, "name": "no key", "list_price": 1, "sale_ok": True})
     items = [i for r in records if (i := eng.item("product", r, "product_template", validate=False))]
