@@ -53,6 +53,11 @@ def _version_major(version: Mapping[str, t.Any]) -> int:
     return int(digits or 0)
 
 
+def _only_set(**kwargs: t.Any) -> dict[str, t.Any]:
+    """Keyword arguments of an ORM call without the ones left unset (None)."""
+    return {name: value for name, value in kwargs.items() if value is not None}
+
+
 def _close_transports(transports: Mapping[str, Transport]) -> None:
     for transport in transports.values():
         transport.http.close()
@@ -260,17 +265,13 @@ class OdooClient:
         context: Mapping[str, t.Any] | None = None,
     ) -> list[dict[str, t.Any]]:
         """``search_read`` with only the keyword arguments that are set."""
-        kwargs: dict[str, t.Any] = {}
-        if fields is not None:
-            kwargs["fields"] = list(fields)
-        if offset:
-            kwargs["offset"] = offset
-        if limit is not None:
-            kwargs["limit"] = limit
-        if order:
-            kwargs["order"] = order
-        if context:
-            kwargs["context"] = dict(context)
+        kwargs = _only_set(
+            fields=None if fields is None else list(fields),
+            offset=offset or None,
+            limit=limit,
+            order=order or None,
+            context=dict(context) if context else None,
+        )
         return t.cast(list[dict[str, t.Any]], self.execute_kw(model, "search_read", [list(domain)], kwargs))
 
     def read(
@@ -281,9 +282,7 @@ class OdooClient:
         context: Mapping[str, t.Any] | None = None,
     ) -> list[dict[str, t.Any]]:
         """``read`` of the given ids."""
-        kwargs: dict[str, t.Any] = {"fields": list(fields)}
-        if context:
-            kwargs["context"] = dict(context)
+        kwargs = _only_set(fields=list(fields), context=dict(context) if context else None)
         return t.cast(list[dict[str, t.Any]], self.execute_kw(model, "read", [list(ids)], kwargs))
 
     def search(
@@ -295,20 +294,14 @@ class OdooClient:
         context: Mapping[str, t.Any] | None = None,
     ) -> list[int]:
         """Ids matching a domain."""
-        kwargs: dict[str, t.Any] = {}
-        if order:
-            kwargs["order"] = order
-        if limit is not None:
-            kwargs["limit"] = limit
-        if context:
-            kwargs["context"] = dict(context)
+        kwargs = _only_set(order=order or None, limit=limit, context=dict(context) if context else None)
         return [int(i) for i in self.execute_kw(model, "search", [list(domain)], kwargs)]
 
     def search_count(
         self, model: str, domain: Sequence[t.Any], context: Mapping[str, t.Any] | None = None
     ) -> int:
         """Number of records matching a domain."""
-        kwargs = {"context": dict(context)} if context else {}
+        kwargs = _only_set(context=dict(context) if context else None)
         return int(self.execute_kw(model, "search_count", [list(domain)], kwargs))
 
     def fields_get(self, model: str, attributes: Sequence[str] | None = None) -> dict[str, dict[str, t.Any]]:

@@ -365,28 +365,19 @@ def test_discover_then_sync_with_a_catalog_and_state(sb17: t.Any, tmp_path: Path
     catalog_path.write_text(json.dumps(catalog))
     state_path = tmp_path / "state.json"
     state_path.write_text(json.dumps({}))
-    done = subprocess.run(
-        [*tap, "--catalog", str(catalog_path), "--state", str(state_path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    messages = [json.loads(line) for line in done.stdout.splitlines()]
+
+    def sync() -> str:
+        command = [*tap, "--catalog", str(catalog_path), "--state", str(state_path)]
+        return subprocess.run(command, capture_output=True, text=True, timeout=60, check=True).stdout
+
+    messages = [json.loads(line) for line in sync().splitlines()]
     records = [m["record"] for m in messages if m["type"] == "RECORD"]
     assert {m["stream"] for m in messages if m["type"] == "RECORD"} == {"product_product"}
     assert len(records) == 72
     assert set(records[0]) == {"id", "name", "default_code", "write_date"}
     state = [m for m in messages if m["type"] == "STATE"][-1]["value"]
     state_path.write_text(json.dumps(state))
-    again = subprocess.run(
-        [*tap, "--catalog", str(catalog_path), "--state", str(state_path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert '"type":"RECORD"' not in again.stdout
+    assert '"type":"RECORD"' not in sync()
 
 
 def test_dropped_connections_are_retried(fresh: t.Any) -> None:
