@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import sys
-from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
 from singer_sdk import typing as th
-from singer_sdk.target_base import Target
 
-from etl.singer import FloatReader
-from target_medusa.flow import DeadLettersFound, MedusaFlow
-from target_medusa.sinks import MedusaSink
+from etl.target import ConfigError, FlowTarget
+from target_medusa.flow import MedusaFlow
 
-
-class ConfigError(ValueError):
-    """A setting is wrong; the message names it and says how to fix it."""
+__all__ = ["CONFIG_SCHEMA", "ConfigError", "TargetMedusa", "check_config", "cli"]
 
 
 CONFIG_SCHEMA = th.PropertiesList(
@@ -121,59 +115,19 @@ def check_config(config: dict[str, Any]) -> None:
         raise ConfigError("setting odoo_base_url: must be an http(s) URL")
 
 
-class TargetMedusa(Target):
+class TargetMedusa(FlowTarget):
     """Singer target for the MarqaSouq `/odoo/*` API."""
 
     name = "target-medusa"
     config_jsonschema = CONFIG_SCHEMA
-    default_sink_class = MedusaSink
-    message_reader_class = FloatReader
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        check_config(dict(self.config))
-        self.max_parallelism = 1  # one flow per run; its bulk calls are concurrent instead
+    def check_config(self, config: dict[str, Any]) -> None:
+        check_config(config)
 
-    @cached_property
-    def flow(self) -> MedusaFlow:
+    def make_flow(self) -> MedusaFlow:
         return MedusaFlow(self.config)
-
-    def _process_record_message(self, message_dict: dict) -> None:
-        """Without stream maps, hand the record straight to the flow (the SDK's per-record path costs ~15 us:
-        copy, map, metadata, timestamp parsing; the flow needs none of it)."""
-        if self.config.get("stream_maps") or self.config.get("flattening_enabled"):
-            super()._process_record_message(message_dict)
-            return
-        self._assert_line_requires(message_dict, requires={"stream", "record"})
-        stream_name = message_dict["stream"]
-        self._assert_sink_exists(stream_name)
-        sink = self.get_sink(stream_name)
-        record = message_dict["record"]
-        sink._singer_validate_message(record)  # key properties present, as the Singer spec asks
-        sink.tally_record_read()
-        self.flow.add(stream_name, record)
-        sink.record_counter_metric.increment()
-
-    def _write_state_message(self, state: dict) -> None:
-        """Hold STATE back while records read before it are still waiting to be sent."""
-        if "flow" in self.__dict__ and self.flow.has_deferred():
-            self.logger.debug("STATE held back: records before it are not sent yet")
-            return
-        super()._write_state_message(state)
-
-    def process_endofpipe(self) -> None:
-        super().process_endofpipe()
-        try:
-            self.flow.finish()
-        except DeadLettersFound as exc:
-            self.logger.error("%s", exc)
-            sys.exit(1)
 
 
 def cli() -> None:
     """Console script `target-medusa`; a wrong setting exits 2 naming it."""
-    try:
-        TargetMedusa.cli()
-    except ConfigError as exc:
-        print(f"target-medusa: {exc}", file=sys.stderr)
-        sys.exit(2)
+    TargetMedusa.main()

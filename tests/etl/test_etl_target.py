@@ -1,0 +1,138 @@
+"""etl.target: a FlowTarget hands records to its flow, holds STATE while records wait, exits 1 on dead letters
+when the flow says so and 2 on a wrong setting. A probe flow records what it is given (no platform here)."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from singer_sdk import typing as th
+
+from etl.sink import DeadLettersFound
+from etl.target import ConfigError, FlowTarget
+
+HERE = Path(__file__).resolve().parent
+
+
+class ProbeFlow:
+    """Keeps records until flushed; `events` tells what happened in which order."""
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self.config = config
+        self.waiting: list[tuple[str, Mapping[str, Any]]] = []
+        self.events: list[str] = []
+        self.records: list[tuple[str, Mapping[str, Any]]] = []
+
+    def add(self, stream: str, record: Mapping[str, Any]) -> None:
+        self.waiting.append((stream, record))
+
+    def flush(self, *, final: bool = False) -> None:
+        self.records += self.waiting
+        self.events.append(f"flush{' final' if final else ''} {len(self.waiting)}")
+        self.waiting = []
+
+    def has_deferred(self) -> bool:
+        return bool(self.waiting)
+
+    def finish(self) -> None:
+        self.events.append("finish")
+        if self.config.get("fail"):
+            raise DeadLettersFound("1 record(s) went to the dead letters")
+
+
+class ProbeTarget(FlowTarget):
+    name = "target-probe"
+    config_jsonschema = th.PropertiesList(
+        th.Property("batch_size", th.IntegerType, default=2),
+        th.Property("concurrency", th.IntegerType, default=1),
+        th.Property("fail", th.BooleanType, default=False),
+    ).to_dict()
+
+    def check_config(self, config: dict[str, Any]) -> None:
+        if int(config.get("batch_size", 2)) < 1:
+            raise ConfigError("setting batch_size: must be 1 or more")
+
+    def make_flow(self) -> ProbeFlow:
+        return ProbeFlow(self.config)
+
+
+def lines(n: int, state_after: int) -> str:
+    schema = {
+        "type": "SCHEMA",
+        "stream": "product.product",
+        "key_properties": ["id"],
+        "schema": {"type": "object", "properties": {"id": {"type": "integer"}, "price": {"type": "number"}}},
+    }
+    out = [json.dumps(schema)]
+    for i in range(1, n + 1):
+        record = {"id": i, "price": 1.5, "_sdc_deleted_at": "2026-01-01T00:00:00Z" if i == 1 else None}
+        out.append(json.dumps({"type": "RECORD", "stream": "product.product", "record": record}))
+        if i == state_after:
+            out.append(json.dumps({"type": "STATE", "value": {"bookmark": i}}))
+    return "\n".join(out) + "\n"
+
+
+def run(config: dict[str, Any], data: str) -> tuple[ProbeTarget, str, int]:
+    target = ProbeTarget(config=config)
+    out, real, status = io.StringIO(), sys.stdout, 0
+    sys.stdout = out
+    try:
+        target.listen(file_input=io.StringIO(data))
+    except SystemExit as exc:
+        status = int(exc.code or 0)
+    finally:
+        sys.stdout = real
+    return target, out.getvalue(), status
+
+
+def test_records_reach_the_flow_as_floats_and_state_waits_for_them() -> None:
+    target, out, status = run({"batch_size": 50}, lines(3, state_after=3))
+    flow = target.flow
+    assert isinstance(flow, ProbeFlow) and status == 0
+    assert [r["id"] for _, r in flow.records] == [1, 2, 3]
+    assert type(flow.records[0][1]["price"]) is float
+    assert flow.records[0][1]["_sdc_deleted_at"] == "2026-01-01T00:00:00Z"  # kept for deletions
+    assert flow.events == ["flush 3", "flush final 0", "finish"]  # the STATE drained the sink
+    states = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert states and states[-1]["bookmark"] == 3
+
+
+def test_state_is_held_while_the_flow_has_records_waiting(capsys: pytest.CaptureFixture[str]) -> None:
+    target = ProbeTarget(config={})
+    target.flow.add("product.product", {"id": 1})
+    target._write_state_message({"bookmark": 1})
+    assert capsys.readouterr().out == ""
+    target.flow.flush()
+    target._write_state_message({"bookmark": 1})
+    assert json.loads(capsys.readouterr().out) == {"bookmark": 1}  # targets emit the state value
+
+
+def test_dead_letters_exit_1_when_the_flow_says_so() -> None:
+    target, _, status = run({"fail": True}, lines(1, state_after=1))
+    assert status == 1 and target.flow.events[-1] == "finish"  # type: ignore[attr-defined]
+
+
+def test_a_wrong_setting_exits_2_naming_it(tmp_path: Path) -> None:
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"batch_size": 0}))
+    code = (
+        f"import sys; sys.path.insert(0, {str(HERE)!r}); "
+        "from test_etl_target import ProbeTarget; ProbeTarget.main()"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "--config", str(config)], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 2
+    assert "target-probe: setting batch_size: must be 1 or more" in proc.stderr
+
+
+@pytest.mark.parametrize("maps", [{"stream_maps": {"product.product": {"extra": "'x'"}}}])
+def test_stream_maps_take_the_sdk_path(maps: dict[str, Any]) -> None:
+    target, _, status = run(maps, lines(2, state_after=2))
+    assert status == 0 and [r.get("extra") for _, r in target.flow.records] == ["x", "x"]  # type: ignore[attr-defined]
