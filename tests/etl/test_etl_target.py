@@ -78,21 +78,21 @@ def lines(n: int, state_after: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def run(config: dict[str, Any], data: str) -> tuple[ProbeTarget, str, int]:
+def run(
+    config: dict[str, Any], data: str, capsys: pytest.CaptureFixture[str]
+) -> tuple[ProbeTarget, str, int]:
     target = ProbeTarget(config=config)
-    out, real, status = io.StringIO(), sys.stdout, 0
-    sys.stdout = out
     try:
         target.listen(file_input=io.StringIO(data))
     except SystemExit as exc:
-        status = int(exc.code or 0)
-    finally:
-        sys.stdout = real
-    return target, out.getvalue(), status
+        return target, capsys.readouterr().out, int(exc.code or 0)
+    return target, capsys.readouterr().out, 0
 
 
-def test_records_reach_the_flow_as_floats_and_state_waits_for_them() -> None:
-    target, out, status = run({"batch_size": 50}, lines(3, state_after=3))
+def test_records_reach_the_flow_as_floats_and_state_waits_for_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    target, out, status = run({"batch_size": 50}, lines(3, state_after=3), capsys)
     flow = target.flow
     assert isinstance(flow, ProbeFlow) and status == 0
     assert [r["id"] for _, r in flow.records] == [1, 2, 3]
@@ -113,8 +113,8 @@ def test_state_is_held_while_the_flow_has_records_waiting(capsys: pytest.Capture
     assert json.loads(capsys.readouterr().out) == {"bookmark": 1}  # targets emit the state value
 
 
-def test_dead_letters_exit_1_when_the_flow_says_so() -> None:
-    target, _, status = run({"fail": True}, lines(1, state_after=1))
+def test_dead_letters_exit_1_when_the_flow_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    target, _, status = run({"fail": True}, lines(1, state_after=1), capsys)
     assert status == 1 and target.flow.events[-1] == "finish"  # type: ignore[attr-defined]
 
 
@@ -133,6 +133,6 @@ def test_a_wrong_setting_exits_2_naming_it(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("maps", [{"stream_maps": {"product.product": {"extra": "'x'"}}}])
-def test_stream_maps_take_the_sdk_path(maps: dict[str, Any]) -> None:
-    target, _, status = run(maps, lines(2, state_after=2))
+def test_stream_maps_take_the_sdk_path(maps: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    target, _, status = run(maps, lines(2, state_after=2), capsys)
     assert status == 0 and [r.get("extra") for _, r in target.flow.records] == ["x", "x"]  # type: ignore[attr-defined]
