@@ -186,3 +186,43 @@ def test_a_parent_domain_the_server_refuses_is_a_warning_not_a_failed_stream(
     monkeypatch.undo()
     third = run_tap(config, state=second.state)
     assert set(third.ids("product_product")) == variants(sb, 9)
+
+
+def test_parent_change_pass_misses_nothing_while_records_change() -> None:
+    """Variants deleted and rewritten between the pages of the parent-change pass: every surviving
+    variant whose template changed comes in this run or the next, and none twice in one run."""
+    with serve_odoo(products=300, version="17.0", seed=3, port=0) as sb:
+        config = sandbox_config(sb, models=["product.product"], page_size=25)
+        first = run_tap(config)
+        templates = sorted(
+            {
+                sb.store.value("product.product", pid, "product_tmpl_id")
+                for pid in first.ids("product_product")
+            }
+        )
+        when = minutes_ago(5)
+        for template in templates[-200:]:
+            write_template(sb, template, {"list_price": 1.5}, now=when)
+        changed = sorted(set().union(*(variants(sb, template) for template in templates[-200:])))
+        calls = {"n": 0}
+
+        def mutate(model: str, method: str, args: list[t.Any], kwargs: dict[str, t.Any]) -> None:
+            if model != "product.product" or method != "search_read" or "product_tmpl_id" not in str(args):
+                return
+            calls["n"] += 1
+            k = calls["n"] - 1
+            if k:
+                sb.store.unlink("product.product", changed[3 * k : 3 * k + 3])  # already read (id order)
+                sb.store.write("product.product", [changed[-k]], {"barcode": f"moved-{k}"})  # not yet read
+
+        sb.on_call = mutate
+        second = run_tap(config, state=first.state)
+        sb.on_call = None
+        assert calls["n"] > 3  # several pages
+        third = run_tap(config, state=second.state)
+        surviving = set(
+            sb.store.search("product.product", [["id", "in", changed]], context={"active_test": False})
+        )
+        assert max(emitted(second).values()) == 1
+        assert surviving <= set(second.ids("product_product")) | set(third.ids("product_product"))
+        assert set(second.ids("product_product")) <= set(changed)
