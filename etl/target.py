@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from singer_sdk.sinks import BatchSink
 from singer_sdk.target_base import Target
@@ -32,14 +32,17 @@ class Flow(Protocol):
     def finish(self) -> Any: ...  # raises etl.sink.DeadLettersFound when configured to
 
 
+FlowT = TypeVar("FlowT", bound=Flow)
+
+
 class FlowSink(BatchSink):
     """One sink class for every stream: records go to the target's flow; a drain flushes it, so STATE never
     runs ahead of what the platform has."""
 
-    flow_target: FlowTarget
+    flow_target: FlowTarget[Any]
 
     def __init__(
-        self, target: FlowTarget, stream_name: str, schema: dict, key_properties: list[str] | None
+        self, target: FlowTarget[Any], stream_name: str, schema: dict, key_properties: list[str] | None
     ) -> None:
         super().__init__(target, stream_name, schema, key_properties)
         self.flow_target = target
@@ -75,7 +78,7 @@ class FlowSink(BatchSink):
         super().clean_up()
 
 
-class FlowTarget(Target):
+class FlowTarget(Target, Generic[FlowT]):
     """A singer-sdk target that hands records to one flow per run (whose bulk calls are concurrent)."""
 
     default_sink_class = FlowSink
@@ -89,11 +92,11 @@ class FlowTarget(Target):
     def check_config(self, config: dict[str, Any]) -> None:
         """What JSON Schema cannot say; raise :class:`ConfigError` naming the setting."""
 
-    def make_flow(self) -> Flow:
+    def make_flow(self) -> FlowT:
         raise NotImplementedError
 
     @cached_property
-    def flow(self) -> Flow:
+    def flow(self) -> FlowT:
         return self.make_flow()
 
     def _process_record_message(self, message_dict: dict) -> None:

@@ -115,7 +115,7 @@ def check_config(config: dict[str, Any]) -> None:
         raise ConfigError("setting odoo_base_url: must be an http(s) URL")
 
 
-class TargetMedusa(FlowTarget):
+class TargetMedusa(FlowTarget[MedusaFlow]):
     """Singer target for the MarqaSouq `/odoo/*` API."""
 
     name = "target-medusa"

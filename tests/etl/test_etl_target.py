@@ -46,7 +46,7 @@ class ProbeFlow:
             raise DeadLettersFound("1 record(s) went to the dead letters")
 
 
-class ProbeTarget(FlowTarget):
+class ProbeTarget(FlowTarget[ProbeFlow]):
     name = "target-probe"
     config_jsonschema = th.PropertiesList(
         th.Property("batch_size", th.IntegerType, default=2),
@@ -115,7 +115,7 @@ def test_state_is_held_while_the_flow_has_records_waiting(capsys: pytest.Capture
 
 def test_dead_letters_exit_1_when_the_flow_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     target, _, status = run({"fail": True}, lines(1, state_after=1), capsys)
-    assert status == 1 and target.flow.events[-1] == "finish"  # type: ignore[attr-defined]
+    assert status == 1 and target.flow.events[-1] == "finish"
 
 
 def test_a_wrong_setting_exits_2_naming_it(tmp_path: Path) -> None:
@@ -135,4 +135,4 @@ def test_a_wrong_setting_exits_2_naming_it(tmp_path: Path) -> None:
 @pytest.mark.parametrize("maps", [{"stream_maps": {"product.product": {"extra": "'x'"}}}])
 def test_stream_maps_take_the_sdk_path(maps: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     target, _, status = run(maps, lines(2, state_after=2), capsys)
-    assert status == 0 and [r.get("extra") for _, r in target.flow.records] == ["x", "x"]  # type: ignore[attr-defined]
+    assert status == 0 and [r.get("extra") for _, r in target.flow.records] == ["x", "x"]
