@@ -42,24 +42,11 @@ def stream_name(stream: str) -> str:
 class MedusaEngine(SyncEngine):
     """etl's engine with Medusa's wording of dead letters and run status."""
 
-    not_in_medusa: set[str]
-    """SKUs this run did not send as products (archived, filtered, dead letters)."""
-
     def fallback_key(self, spec: EntitySpec, record: Mapping[str, Any], stream: str | None) -> str:
         return f"{stream} id {self.mapping.odoo_id(spec.name, record)}"
 
     def invalid_reason(self, exc: PayloadInvalid) -> str:
         return "VALIDATION_ERROR (before sending): " + "; ".join(str(i) for i in exc.issues)
-
-    def on_dead_letter(self, entity: str, key: str, record: Mapping[str, Any]) -> None:
-        sku = record.get("default_code")
-        if (
-            entity == "product"
-            and sku
-            and str(sku) == key
-            and not self.ledger.get_binding(PLATFORM, entity, key)
-        ):
-            self.not_in_medusa.add(key)  # never reached Medusa: its stock would only fail with SKU_NOT_FOUND
 
     def run_status(self) -> str:
         return "failed" if self.summary.failed and self.fail_on_dead_letters else "done"
@@ -94,8 +81,6 @@ class MedusaFlow:
             claims=False,
             validate_changed_only=True,
         )
-        self.engine.not_in_medusa = set()
-        self.not_in_medusa = self.engine.not_in_medusa
         self.run_id = self.engine.run_id
         self.summary = self.engine.summary
         self.products: list[tuple[str, Mapping[str, Any]]] = []
@@ -150,13 +135,9 @@ class MedusaFlow:
                 self.deletes[str(sku)] = record
             else:
                 self.summary.filtered += 1
-            if sku:
-                self.not_in_medusa.add(str(sku))
             return
         if not self.mapping.accepts("product", record):
             self.summary.filtered += 1
-            if sku:
-                self.not_in_medusa.add(str(sku))
             return
         self.products.append((stream, record))
 
@@ -257,13 +238,11 @@ class MedusaFlow:
             return
         sums, self.stock = self.stock, StockSums(self.config)
         records = sums.records()
-        # no stock for a SKU Medusa cannot have: deleted by us, or not sent by this run and never before
+        # stock only for SKUs Medusa holds: a product this or an earlier run created (products are flushed
+        # and bound first) and did not delete; others (archived, filtered, dead letters) would only fail
+        # with SKU_NOT_FOUND, whichever job (catalogue or stock) carries them
         known = self.ledger.hashes(PLATFORM, "product", (r["default_code"] for r in records))
-        skip = {
-            sku
-            for sku in (r["default_code"] for r in records)
-            if known.get(sku) == DELETED or (sku in self.not_in_medusa and sku not in known)
-        }
+        skip = {sku for sku in (r["default_code"] for r in records) if known.get(sku, DELETED) == DELETED}
         self.summary.filtered += sum(1 for r in records if r["default_code"] in skip)
         items = self._changed(
             "inventory", [("stock_levels", r) for r in records if r["default_code"] not in skip]

@@ -250,3 +250,17 @@ def test_stock_only_for_skus_medusa_can_have(medusa: MedusaSandbox, config: dict
     result = run_in_process(config, catalogue([product(1, active=False), product(3, active=False)], rows))
     assert result.status == 0 and medusa.state.stock() == {"GEN-000001": 0, "GEN-000002": 4}
     assert ledger_of(config).dead_letters("medusa") == []
+
+
+def test_stock_job_skips_skus_no_catalogue_run_put_in_medusa(
+    medusa: MedusaSandbox, config: dict[str, Any]
+) -> None:
+    """The stock job runs apart from the catalogue job (meltano.yml): it must not dead-letter the stock of
+    products the catalogue never sent (archived, filtered), as `make demo` once did with SKU_NOT_FOUND."""
+    assert run_in_process(config, catalogue([product(1), product(2, active=False)])).status == 0
+    rows = [stock_row("GEN-000001", 100001, 5), stock_row("GEN-000002", 100002, 7)]
+    result = run_in_process(config, catalogue([], rows))  # a stock-only run: no product records at all
+    assert result.status == 0
+    assert medusa.state.stock() == {"GEN-000001": 5}
+    assert ledger_of(config).dead_letters("medusa") == []
+    assert [r.status for r in medusa.state.requests if r.path == "/odoo/inventory/update"] == []
