@@ -58,15 +58,12 @@ def any_parent_changed(bounds: Mapping[str, str]) -> Domain:
     return ["|"] * (len(leaves) - 1) + leaves
 
 
-def not_read_by_write_date(start: str, done: Iterable[int]) -> Domain:
-    """The records the ``write_date >= start`` pass did not emit: older ones, and those at ``start``'s
-    second that the previous run emitted (``done``). Odoo may keep microseconds, so "at that second"
-    is ``write_date < start + 1 s``, not ``= start``.
+def before_second_after(start: str) -> Domain:
+    """Records written before the second after ``start`` (Odoo may keep microseconds, so a record "at"
+    ``start``'s second may be later than ``start`` itself). Of those, the ``write_date >= start`` pass
+    emitted the ones at that second that the previous run had not (see ``OdooStream._parent_changes``).
     """
-    ids = sorted(done)
-    if not ids:
-        return [["write_date", "<", start]]
-    return ["|", ["write_date", "<", start], "&", ["id", "in", ids], ["write_date", "<", next_second(start)]]
+    return [["write_date", "<", next_second(start)]]
 
 
 def next_bound(latest: str, settled: bool, previous: str | None) -> str:

@@ -15,7 +15,7 @@ from tap_odoo.errors import OdooFault
 from tap_odoo.lean import LeanStream, prefetched
 from tap_odoo.paging import ReadPage, id_keyset, offset_pages, write_date_keyset
 from tap_odoo.ranges import from_ranges, to_ranges
-from tap_odoo.related import any_parent_changed, next_bound, not_read_by_write_date, related_links
+from tap_odoo.related import any_parent_changed, before_second_after, next_bound, related_links
 from tap_odoo.schema import Normaliser, _iso_datetime, default_fields, stream_schema, to_odoo_datetime
 
 if t.TYPE_CHECKING:
@@ -315,15 +315,19 @@ class OdooStream(LeanStream):
         """Records the write_date pass left out whose parent (template, order, ...) changed since."""
         now, later = parents
         if start is not None and now:
-            domain = [*self.base_domain(), *any_parent_changed(now), *not_read_by_write_date(start, done)]
+            domain = [*self.base_domain(), *any_parent_changed(now), *before_second_after(start)]
+            start_iso = _iso(start)
             count = 0
             try:
                 for page in prefetched(self, self.id_pages(domain, fields, normalise)):
                     self.begin_page()
                     normalise_row = normalise.fn
                     for row in page:
+                        normalise_row(row)
+                        if row.get("write_date") == start_iso and row["id"] not in done:
+                            continue  # at the bookmark's second and not done before: emitted above
                         count += 1
-                        yield normalise_row(row)
+                        yield row
             except OdooFault as fault:
                 self.logger.warning(
                     "%s: cannot re-read the records whose %s changed (%s); set track_related_changes "

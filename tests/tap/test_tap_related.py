@@ -11,7 +11,7 @@ from tap_helpers import Run, run_tap, sandbox_config
 
 from sandbox.odoo import serve_odoo
 from tap_odoo import streams
-from tap_odoo.related import any_parent_changed, next_bound, not_read_by_write_date, related_links
+from tap_odoo.related import any_parent_changed, before_second_after, next_bound, related_links
 
 ODOO_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -151,15 +151,7 @@ def test_domains_and_bounds() -> None:
         ["a.write_date", ">=", "x"],
         ["b.c.write_date", ">=", "y"],
     ]
-    start = "2026-01-01 10:00:00"
-    assert not_read_by_write_date(start, set()) == [["write_date", "<", start]]
-    assert not_read_by_write_date(start, {5, 3}) == [
-        "|",
-        ["write_date", "<", start],
-        "&",
-        ["id", "in", [3, 5]],
-        ["write_date", "<", "2026-01-01 10:00:01"],
-    ]
+    assert before_second_after("2026-01-01 10:00:00") == [["write_date", "<", "2026-01-01 10:00:01"]]
     assert next_bound("2026-01-01 10:00:00", True, None) == "2026-01-01 10:00:01"
     assert next_bound("2026-01-01 10:00:00", False, None) == "2026-01-01 10:00:00"
     assert next_bound("2026-01-01 10:00:00", True, "2026-02-01 00:00:00") == "2026-02-01 00:00:00"
