@@ -57,6 +57,7 @@ def test_about_markdown_lists_every_setting() -> None:
         "domains",
         "full_sync_streams",
         "detect_deletions",
+        "track_related_changes",
         "ignore_fields",
         "extra_fields",
         "fields",
