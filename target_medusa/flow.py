@@ -82,6 +82,8 @@ class MedusaFlow:
             validate_changed_only=True,
         )
         self.run_id = self.engine.run_id
+        if self.http.ledger is None:  # every exchange with Medusa (retries too) is an event of this run
+            self.http.ledger, self.http.platform, self.http.run_id = self.ledger, PLATFORM, self.run_id
         self.summary = self.engine.summary
         self.products: list[tuple[str, Mapping[str, Any]]] = []
         self.deletes: dict[str, Mapping[str, Any]] = {}

@@ -193,6 +193,16 @@ def test_secret_never_in_logs_or_ledger(
     assert KEY not in out + err
     events = ledger_of(config).events(limit=1000)
     assert events and KEY not in json.dumps(events, default=str)
+    # every HTTP exchange is an event with its status and bodies: the 503 and the retried bulk call
+    exchanges = [e for e in events if e["outcome"] in ("http", "retry")]
+    bulk = [e for e in exchanges if e["url"].endswith("/odoo/products/bulk")]
+    assert sorted((e["outcome"], e["http_status"]) for e in bulk) == [("http", 200), ("retry", 503)]
+    ok = next(e for e in bulk if e["http_status"] == 200)
+    assert (
+        "GEN-000001" in json.dumps(ok["request_body"])
+        and ok["response_body"]
+        and ok["duration_ms"] is not None
+    )
 
 
 def test_cli_about_lists_settings() -> None:
