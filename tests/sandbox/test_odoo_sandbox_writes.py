@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import xmlrpc.client
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -71,7 +72,8 @@ def test_write_through_related_field_and_write_dates(sb: OdooSandbox) -> None:
         sb, "product.template", "search_read", [("product_variant_ids", "in", [46])], fields=["name"]
     )
     assert tmpl[0]["name"] == "Big Bolt"
-    # writing the template moves the variant's write_date too (product.product.write_date depends on it)
+    # writing the template moves the variant's write_date too: in the recorded Odoo 17 fields_get,
+    # product.product.write_date is stored with depends ['product_tmpl_id.write_date']
     sb.store.write("product.template", [tmpl[0]["id"]], {"list_price": 2.0}, now="2031-05-05 05:05:05")
     assert (
         execute(sb, "product.product", "read", [46], fields=["write_date"])[0]["write_date"]
@@ -297,8 +299,16 @@ def test_dates_are_stored_as_odoo_strings(sb: OdooSandbox) -> None:
 
 def test_context_get_answers_the_users_lang_and_tz_and_only_on_res_users(odoo_sandbox: OdooSandbox) -> None:
     proxy = xmlrpc.client.ServerProxy(f"{odoo_sandbox.url}/xmlrpc/2/object", allow_none=True)
-    ctx = proxy.execute_kw(odoo_sandbox.db, 2, "admin", "res.users", "context_get", [])
+    ctx: Any = proxy.execute_kw(odoo_sandbox.db, 2, "admin", "res.users", "context_get", [])
     assert ctx["uid"] == 2 and ctx["lang"] == "en_US" and "tz" in ctx
     with pytest.raises(xmlrpc.client.Fault) as fault:
         proxy.execute_kw(odoo_sandbox.db, 2, "admin", "res.partner", "context_get", [])
     assert "'res.partner' has no attribute 'context_get'" in fault.value.faultString
+
+
+def test_variant_write_date_follows_its_template_as_recorded() -> None:
+    """The sandbox stamps variants on a template write because the real server's fields_get says so."""
+    fields = json.loads((recordings_dir() / "product.product" / "fields_get.json").read_text())
+    fields = fields.get("fields", fields)
+    assert fields["write_date"]["depends"] == ["product_tmpl_id.write_date"]
+    assert fields["write_date"]["store"] is True

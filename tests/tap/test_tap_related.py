@@ -35,10 +35,12 @@ def variants(sb: t.Any, template_id: int) -> set[int]:
 
 
 def write_template(sb: t.Any, template_id: int, vals: dict[str, t.Any], now: str | None = None) -> None:
-    """Write a template as real Odoo does: its variants' own write_date stays as it was.
+    """Write a template and put its variants' previous write_date back.
 
-    The sandbox also stamps the variants of a written template, which real Odoo does not do for a price or
-    name change (the bug this feature fixes); their previous write_date is put back here.
+    Odoo 17 stamps the variants of a written template (product.product.write_date depends on
+    product_tmpl_id.write_date, see the recorded fields_get), but most related fields have no such
+    dependency (a category's name, a partner's country...). Undoing the stamp turns the template into such a
+    parent, so these tests exercise the general mechanism on the richest recorded data.
     """
     table = sb.store.tables["product.product"]
     before = {pid: sb.store.value("product.product", pid, "write_date") for pid in variants(sb, template_id)}
