@@ -15,10 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 
 from sandbox.odoo import OdooSandbox, serve_odoo
-from tap_odoo.tap import TapOdoo
 
 ROOT = Path(__file__).resolve().parents[2]
 MELTANO = str(Path(sys.executable).with_name("meltano"))
@@ -78,24 +76,3 @@ def test_meltano_run_delivers_every_record_then_only_changes(
     again = read_stream(tmp_path / "out", "product_product")
     assert [r["id"] for r in again if r.get("default_code") == "E2E-CHANGED"] == [changed_id]
     assert len(again) < len(products) / 10, f"second run re-sent {len(again)} of {len(products)} products"
-
-
-def test_meltano_settings_match_the_taps_about() -> None:
-    """meltano.yml names every setting of the tap's own (and nothing `--about` does not know)."""
-    about = subprocess.run(
-        [str(Path(sys.executable).with_name("tap-odoo")), "--about", "--format", "json"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    about_settings = set(json.loads(about.stdout)["settings"]["properties"])
-    own_settings = set(TapOdoo.config_jsonschema["properties"])
-    project = yaml.safe_load((ROOT / "meltano.yml").read_text())
-    extractor = next(p for p in project["plugins"]["extractors"] if p["name"] == "tap-odoo")
-    meltano_settings = {s["name"] for s in extractor["settings"]}
-    assert own_settings - meltano_settings == set(), "settings missing from meltano.yml"
-    assert meltano_settings - about_settings == set(), "meltano.yml settings the tap does not know"
-    for setting in extractor["settings"]:
-        assert setting.get("kind") and setting.get("description"), setting["name"]
-        if setting["name"] in {"password", "api_key"}:
-            assert setting.get("sensitive") is True, setting["name"]
