@@ -390,6 +390,9 @@ class Store:
         related = spec.get("related")
         if related and depth < 5:
             return self._related(model, rid, related, spec["type"], depth)
+        if model == "product.product" and field == "lst_price":  # Odoo: list_price + price_extra
+            extra = self.value(model, rid, "price_extra", depth + 1) if "price_extra" in table.fields else 0
+            return float(self.value(model, rid, "list_price", depth + 1) or 0) + float(extra or 0)
         return empty_value(spec["type"])
 
     def _related(self, model: str, rid: int, related: str, ftype: str, depth: int) -> Any:

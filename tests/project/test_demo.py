@@ -24,6 +24,8 @@ def test_demo_delivers_then_resends_nothing(meltano_installed: Path, tmp_path: P
     products = [int(n) for n in re.findall(r"^  products\s+(\d+)$", out, re.M)]
     assert len(products) == 2 and products[0] >= 200 and products[0] == products[1], out
     assert "order.shipped" in out and "order.cancelled" in out
+    prices = [int(p) for p in re.findall(r'"price": (\d+)', out)]
+    assert prices and all(p > 0 for p in prices), "sample products arrived without a price"
     assert "Unchanged records re-sent on the second run: 0" in out
     assert re.search(r"^RUN\s+FLOW", out, re.M), "the ledger history was not shown"
     assert (tmp_path / "out" / "ledger.sqlite").exists()

@@ -312,3 +312,15 @@ def test_variant_write_date_follows_its_template_as_recorded() -> None:
     fields = fields.get("fields", fields)
     assert fields["write_date"]["depends"] == ["product_tmpl_id.write_date"]
     assert fields["write_date"]["store"] is True
+
+
+def test_lst_price_is_the_sales_price_plus_extra_as_odoo_computes_it(sb: OdooSandbox) -> None:
+    """product.product lst_price is computed (not stored): list_price + price_extra, following writes."""
+    row = sb.store.search_read(
+        "product.product", [["list_price", ">", 0]], ["list_price", "lst_price"], limit=1
+    )[0]
+    assert row["lst_price"] == row["list_price"]
+    tmpl = sb.store.search_read("product.product", [["id", "=", row["id"]]], ["product_tmpl_id"])[0]
+    sb.store.write("product.template", [tmpl["product_tmpl_id"][0]], {"list_price": 42.5})
+    (after,) = execute(sb, "product.product", "read", [row["id"]], fields=["lst_price"])
+    assert after["lst_price"] == 42.5
