@@ -36,6 +36,17 @@ def validation_error(exc: v.Invalid) -> ApiError:
     return ApiError(400, "VALIDATION_ERROR", f"Invalid {exc.field}: {exc.message}", {"field": exc.field})
 
 
+def _require_event_type(body: Any, allowed: tuple[str, ...]) -> None:
+    """A webhook body must be an object whose event_type is one of ``allowed`` (VALIDATION_ERROR if not)."""
+    if not isinstance(body, dict) or body.get("event_type") not in allowed:
+        raise ApiError(
+            400,
+            "VALIDATION_ERROR",
+            f"event_type must be one of {', '.join(allowed)}",
+            {"field": "event_type"},
+        )
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "product"
 
@@ -434,13 +445,7 @@ class MedusaApp:
 
     # ---------------------------------------------------------------- webhooks from Odoo (§13)
     def product_webhook(self, body: Any, query: dict[str, str]) -> Answer:
-        if not isinstance(body, dict) or body.get("event_type") not in v.PRODUCT_EVENTS:
-            raise ApiError(
-                400,
-                "VALIDATION_ERROR",
-                f"event_type must be one of {', '.join(v.PRODUCT_EVENTS)}",
-                {"field": "event_type"},
-            )
+        _require_event_type(body, v.PRODUCT_EVENTS)
         product = body.get("product")
         if not isinstance(product, dict):
             raise ApiError(400, "VALIDATION_ERROR", "product must be an object", {"field": "product"})
@@ -502,13 +507,7 @@ class MedusaApp:
         }
 
     def inventory_webhook(self, body: Any, query: dict[str, str]) -> Answer:
-        if not isinstance(body, dict) or body.get("event_type") not in v.INVENTORY_EVENTS:
-            raise ApiError(
-                400,
-                "VALIDATION_ERROR",
-                f"event_type must be one of {', '.join(v.INVENTORY_EVENTS)}",
-                {"field": "event_type"},
-            )
+        _require_event_type(body, v.INVENTORY_EVENTS)
         try:
             items = v.list_of(body, "items", MAX_BULK)
             for index, item in enumerate(items):
