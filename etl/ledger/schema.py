@@ -30,20 +30,26 @@ meta = Table(
     Column("value", String(255), nullable=False),
 )
 
-runs = Table(
-    "odoo_hub_runs",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("flow", String(128), nullable=False),
-    Column("platform", String(64), nullable=False),
-    Column("status", String(32), nullable=False),
-    Column("started_at", DateTime(timezone=True), nullable=False),
-    Column("finished_at", DateTime(timezone=True)),
-    Column("sent", Integer, nullable=False, default=0),
-    Column("unchanged", Integer, nullable=False, default=0),
-    Column("failed", Integer, nullable=False, default=0),
-    Column("duration_ms", Float),
-)
+
+def _runs_table(md: MetaData, *, v3: bool) -> Table:
+    cols: list[Column[Any]] = [
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("flow", String(128), nullable=False),
+        Column("platform", String(64), nullable=False),
+        Column("status", String(32), nullable=False),
+        Column("started_at", DateTime(timezone=True), nullable=False),
+        Column("finished_at", DateTime(timezone=True)),
+        Column("sent", Integer, nullable=False, default=0),
+        Column("unchanged", Integer, nullable=False, default=0),
+        Column("failed", Integer, nullable=False, default=0),
+        Column("duration_ms", Float),
+    ]
+    if v3:  # version 3: the run's owner, so its claims can be taken over once its process is gone
+        cols += [Column("host", String(255)), Column("pid", Integer)]
+    return Table("odoo_hub_runs", md, *cols)
+
+
+runs = _runs_table(metadata, v3=True)
 
 bindings = Table(
     "odoo_hub_bindings",
@@ -120,25 +126,34 @@ idx_dead_open = Index("ix_odoo_hub_dead_letters_open", dead_letters.c.platform, 
 
 
 def _v1(conn: Connection) -> None:
-    for table in (meta, runs, bindings, dead_letters, _events_table(MetaData(), v2=False)):
+    v1 = MetaData()
+    for table in (meta, _runs_table(v1, v3=False), bindings, dead_letters, _events_table(v1, v2=False)):
         table.create(conn, checkfirst=True)
+
+
+def _add_columns(conn: Connection, table: Table, columns: list[Column[Any]]) -> None:
+    have = {c["name"] for c in inspect(conn).get_columns(table.name)}
+    preparer = conn.dialect.identifier_preparer
+    for col in columns:
+        if col.name not in have:
+            coltype = col.type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(
+                f"ALTER TABLE {preparer.quote(table.name)} ADD {preparer.quote(col.name)} {coltype}"
+            )
 
 
 def _v2(conn: Connection) -> None:
     claims.create(conn, checkfirst=True)
-    have = {c["name"] for c in inspect(conn).get_columns(events.name)}
-    preparer = conn.dialect.identifier_preparer
-    for col in (events.c.method, events.c.url):
-        if col.name not in have:
-            coltype = col.type.compile(dialect=conn.dialect)
-            conn.exec_driver_sql(
-                f"ALTER TABLE {preparer.quote(events.name)} ADD {preparer.quote(col.name)} {coltype}"
-            )
+    _add_columns(conn, events, [events.c.method, events.c.url])
     idx_events_run.create(conn, checkfirst=True)
     idx_dead_open.create(conn, checkfirst=True)
 
 
-MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _v1), (2, _v2)]
+def _v3(conn: Connection) -> None:
+    _add_columns(conn, runs, [runs.c.host, runs.c.pid])
+
+
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _v1), (2, _v2), (3, _v3)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -13,7 +14,19 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, and_, bindparam, case, create_engine, event, func, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    and_,
+    bindparam,
+    case,
+    create_engine,
+    event,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
@@ -49,6 +62,40 @@ def _aware(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+HOST = socket.gethostname()[:255]
+
+
+def process_gone(pid: int) -> bool:
+    """True when no process ``pid`` runs on this host any more (a killed one not yet reaped counts as gone).
+    Off POSIX the answer is always False: such claims wait for their lease."""
+    if os.name != "posix" or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # PermissionError: it exists, under another user
+        return False
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[:1] == ["Z"]
+
+
+def _claim_stale(held: Any, stale_before: datetime) -> bool:
+    """A claim another run holds may be taken over: its lease is over, its run is finished, or its run's
+    process on this host is gone. A claim whose run is unknown to the ledger only has its lease."""
+    claimed_at = _aware(held.claimed_at)
+    if claimed_at is not None and claimed_at < stale_before:
+        return True
+    if held.status is None:
+        return False
+    if held.status != "running":
+        return True
+    return held.host == HOST and held.pid is not None and process_gone(int(held.pid))
 
 
 class ClaimResult(StrEnum):
@@ -105,6 +152,8 @@ class Run:
     unchanged: int
     failed: int
     duration_ms: float | None
+    host: str | None = None  # owner of the run (version 3); None on runs from older ledgers
+    pid: int | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +170,14 @@ class DeadLetter:
     first_failed_at: datetime
     last_tried_at: datetime
     resolved_at: datetime | None
+
+
+def _held() -> Select[Any]:
+    """A claim with the status and owner of the run holding it (outer join: the run may be unknown)."""
+    c, r = s.claims.c, s.runs.c
+    return select(c.key, c.run_id, c.claimed_at, r.status, r.host, r.pid).select_from(
+        s.claims.outerjoin(s.runs, r.id == c.run_id)
+    )
 
 
 def _row(cls: type[T], row: Any) -> T:
@@ -217,6 +274,8 @@ class Ledger:
                     platform=platform,
                     status="running",
                     started_at=_now(),
+                    host=HOST,
+                    pid=os.getpid(),
                     sent=0,
                     unchanged=0,
                     failed=0,
@@ -312,12 +371,12 @@ class Ledger:
                         )
                     )
             except IntegrityError:
-                held = conn.execute(select(c.run_id, c.claimed_at).where(where)).first()
+                held = conn.execute(_held().where(where)).first()
                 if held is None:
                     return (
                         ClaimResult.BUSY
                     )  # released between our insert and read: let the caller retry later
-                stale = (_aware(held.claimed_at) or now) < now - timedelta(seconds=lease_seconds)
+                stale = _claim_stale(held, now - timedelta(seconds=lease_seconds))
                 if held.run_id != run_id and not stale:
                     return ClaimResult.BUSY
                 taken = conn.execute(
@@ -370,9 +429,7 @@ class Ledger:
             held: dict[str, Any] = {}
             for part in _chunks(keys):
                 for row in conn.execute(
-                    select(c.key, c.run_id, c.claimed_at).where(
-                        and_(c.platform == platform, c.entity == entity, c.key.in_(part))
-                    )
+                    _held().where(and_(c.platform == platform, c.entity == entity, c.key.in_(part)))
                 ):
                     held[row.key] = row
             free = [k for k in keys if k not in held]
@@ -403,7 +460,7 @@ class Ledger:
                         result[str(one["key"])] = ClaimResult.BUSY
             for k, h in held.items():
                 mine = h.run_id == run_id
-                if not mine and (_aware(h.claimed_at) or now) >= stale_before:
+                if not mine and not _claim_stale(h, stale_before):
                     result[k] = ClaimResult.BUSY
                     continue
                 taken = conn.execute(

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -29,13 +32,13 @@ def test_payload_hash_is_canonical() -> None:
 def test_schema_created_versioned_and_sqlite_in_wal(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'sub' / 'ledger.sqlite'}"
     ledger = Ledger(url)
-    assert ledger.schema_version() == s.SCHEMA_VERSION == 2
+    assert ledger.schema_version() == s.SCHEMA_VERSION == 3
     with ledger.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         tables = set(sa.inspect(conn).get_table_names())
     assert {"odoo_hub_bindings", "odoo_hub_runs", "odoo_hub_events", "odoo_hub_dead_letters"} <= tables
     Ledger(url)  # opening again is a no-op
-    assert ledger.schema_version() == 2
+    assert ledger.schema_version() == 3
 
 
 def test_default_url_under_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -61,7 +64,7 @@ def test_upgrade_from_version_1_keeps_data(ledger_url: str) -> None:
         )
     old.close()
     new = Ledger(ledger_url)
-    assert new.schema_version() == 2
+    assert new.schema_version() == 3
     assert new.get_binding("p", "product", "A").remote_id == "r1"  # type: ignore[union-attr]
     run = new.start_run("sync", "p")
     assert new.claim("p", "product", "A", "h1", run_id=run) is ClaimResult.UNCHANGED
@@ -69,6 +72,123 @@ def test_upgrade_from_version_1_keeps_data(ledger_url: str) -> None:
         run_id=run, platform="p", entity="product", key="A", outcome="http", method="POST", url="/x"
     )
     assert new.events(run)[0]["method"] == "POST"
+
+
+def test_upgrade_from_version_2_keeps_data_and_records_run_owners(ledger_url: str) -> None:
+    old = Ledger(ledger_url, upgrade_to=2)
+    assert old.schema_version() == 2
+    v2_runs = s._runs_table(sa.MetaData(), v3=False)
+    with old.engine.begin() as conn:
+        assert "pid" not in {c["name"] for c in sa.inspect(conn).get_columns("odoo_hub_runs")}
+        old_run = conn.execute(
+            v2_runs.insert().values(
+                flow="f",
+                platform="p",
+                status="running",
+                started_at=sa.func.now(),
+                sent=3,
+                unchanged=0,
+                failed=0,
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]
+        conn.execute(s.bindings.insert().values(platform="p", entity="product", key="A", payload_hash="h1"))
+        conn.execute(
+            s.claims.insert().values(
+                platform="p",
+                entity="product",
+                key="B",
+                run_id=old_run,
+                payload_hash="h",
+                claimed_at=sa.func.now(),
+            )
+        )
+    old.close()
+    new = Ledger(ledger_url)
+    assert new.schema_version() == 3
+    kept = new.get_run(old_run)
+    assert kept is not None and kept.sent == 3 and kept.host is None and kept.pid is None
+    assert new.get_binding("p", "product", "A").payload_hash == "h1"  # type: ignore[union-attr]
+    run = new.start_run("sync", "p")
+    mine = new.get_run(run)
+    assert mine is not None and mine.host == socket.gethostname() and mine.pid == os.getpid()
+    # a claim of a pre-v3 running run has no owner to check: its lease still binds
+    assert new.claim_many("p", "product", {"A": "h1", "B": "h"}, run_id=run) == {
+        "A": ClaimResult.UNCHANGED,
+        "B": ClaimResult.BUSY,
+    }
+
+
+def _holder(url: str, keys: list[str]) -> tuple[subprocess.Popen[str], int]:
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "claim_holder.py"), url, *keys],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    assert line.strip().isdigit(), proc.stderr.read() if proc.stderr else line
+    return proc, int(line)
+
+
+@pytest.mark.timeout(120)
+def test_claims_of_a_live_process_hold_and_of_a_killed_one_are_taken_at_once(ledger_url: str) -> None:
+    Ledger(ledger_url).close()
+    proc, holder_run = _holder(ledger_url, ["K1", "K2", "K3"])
+    ledger = Ledger(ledger_url)
+    run = ledger.start_run("products", "testshop")
+    try:
+        # the holder is alive: its claims are busy, one by one and batched
+        assert ledger.claim("testshop", "product", "K1", "h", run_id=run) is ClaimResult.BUSY
+        assert set(ledger.claim_many("testshop", "product", {"K2": "h", "K3": "h"}, run_id=run).values()) == {
+            ClaimResult.BUSY
+        }
+    finally:
+        proc.kill()  # kill -9: its run stays "running", its claims stay in the table
+        proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert ledger.get_run(holder_run).status == "running"  # type: ignore[union-attr]
+    # its process is gone on this host: taken over at once, well inside the 300 s lease
+    assert ledger.claim("testshop", "product", "K1", "h", run_id=run) is ClaimResult.CLAIMED
+    assert ledger.claim_many("testshop", "product", {"K2": "h", "K3": "h", "K4": "h"}, run_id=run) == {
+        k: ClaimResult.CLAIMED for k in ("K2", "K3", "K4")
+    }
+    with ledger.engine.connect() as conn:
+        holders = {r.key: r.run_id for r in conn.execute(sa.select(s.claims.c.key, s.claims.c.run_id))}
+    assert holders == {k: run for k in ("K1", "K2", "K3", "K4")}
+
+
+def test_claims_of_a_finished_run_are_free_and_other_hosts_wait_for_the_lease(ledger_url: str) -> None:
+    ledger = Ledger(ledger_url)
+    done = ledger.start_run("products", "testshop")
+    assert (
+        ledger.claim_many("testshop", "product", {"A": "h", "B": "h"}, run_id=done)["A"]
+        is ClaimResult.CLAIMED
+    )
+    ledger.finish_run(done, sent=0, unchanged=0, failed=0, status="failed")  # closed without releasing
+    run = ledger.start_run("products", "testshop")
+    assert ledger.claim("testshop", "product", "A", "h2", run_id=run) is ClaimResult.CLAIMED
+    assert ledger.claim_many("testshop", "product", {"B": "h2"}, run_id=run) == {"B": ClaimResult.CLAIMED}
+    # a running run on another host: its pid means nothing here, only the lease frees its claims
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead_pid = int(gone.stdout)
+    elsewhere = ledger.start_run("products", "testshop")
+    with ledger.engine.begin() as conn:
+        conn.execute(s.runs.update().where(s.runs.c.id == elsewhere).values(host="other-host", pid=dead_pid))
+    assert ledger.claim("testshop", "product", "C", "h", run_id=elsewhere) is ClaimResult.CLAIMED
+    assert ledger.claim("testshop", "product", "C", "h2", run_id=run) is ClaimResult.BUSY
+    assert ledger.claim_many("testshop", "product", {"C": "h2"}, run_id=run) == {"C": ClaimResult.BUSY}
+    assert ledger.claim_many("testshop", "product", {"C": "h2"}, run_id=run, lease_seconds=0) == {
+        "C": ClaimResult.CLAIMED
+    }
+    # the same pid on this host is gone: taken at once
+    with ledger.engine.begin() as conn:
+        conn.execute(s.runs.update().where(s.runs.c.id == elsewhere).values(host=socket.gethostname()))
+    assert ledger.claim("testshop", "product", "D", "h", run_id=elsewhere) is ClaimResult.CLAIMED
+    assert ledger.claim("testshop", "product", "D", "h2", run_id=run) is ClaimResult.CLAIMED
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
