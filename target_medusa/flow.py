@@ -4,9 +4,11 @@ What is Medusa's stays here: which stream feeds what, archived/deleted products 
 Odoo product, stock summed per SKU and skipped for SKUs Medusa cannot have, order transitions sent once and
 in order. Building, the hash compare, validation, sending in batches and the ledger are etl's
 (`SyncEngine.item` -> `skip_unchanged` -> `send`), on its batched path: one ledger read per batch, only
-changed payloads validated, no claims. A crash between sending and recording only means the next run sends
-those items again: every call is an upsert by SKU, an absolute quantity, or an order event checked against
-Medusa before it is sent.
+changed payloads validated, and the changed ones claimed in one `claim_many` per batch, so two runs on one
+ledger (a catalogue run overrunning its slot and the next one) never send one record twice. A killed run's
+claims are taken over at once by the next run on the same host (its process is gone); a crash between
+sending and recording only means the next run sends those items again: every call is an upsert by SKU, an
+absolute quantity, or an order event checked against Medusa before it is sent.
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ class MedusaFlow:
             fail_on_dead_letters=bool(config.get("fail_on_dead_letters")),
             batch_size=self.batch_size,
             workers=self.concurrency,
-            claims=False,
+            claims=True,
             validate_changed_only=True,
         )
         self.run_id = self.engine.run_id
