@@ -5,8 +5,9 @@ filter -> map -> validate -> hash compare (claim) -> adapter in batches
 
 Two ways in: records one by one (`process` / `process_entity`, buffered per entity), or a target's own
 batches through the public steps `item` -> `skip_unchanged` -> `send` (what target-medusa does, with its
-platform rules between the steps). With ``claims=False`` and ``validate_changed_only=True`` a batch costs one
-ledger read for the hash compare and validates only the payloads that changed.
+platform rules between the steps). With ``validate_changed_only=True`` a batch costs one ledger read for the
+hash compare and validates only the payloads that changed; with claims on, the changed ones cost one
+``claim_many`` transaction more.
 """
 
 from __future__ import annotations
@@ -100,9 +101,10 @@ Send = Callable[[list[OutboundItem]], list[SendResult]]
 class SyncEngine:
     """Drives records of one platform through mapping, validation, the ledger and the adapter.
 
-    ``claims`` (default on): each changed item is claimed in the ledger before it is sent, so two pipelines on
-    one ledger never send the same record twice; a killed run's claims hold for their lease (300 s). Off, a
-    platform whose calls are idempotent (upserts by key) can be re-run at once after a crash.
+    ``claims`` (default on): each changed item is claimed in the ledger before it is sent (one ``claim_many``
+    per batch), so two pipelines on one ledger never send the same record twice. A killed run's claims are
+    taken over at once by a run on the same host (its process is gone) or once the run is closed; a run on
+    another host waits for their lease (300 s). Off: no claim rows, for a single pipeline per ledger.
     ``validate_changed_only``: payloads are checked after the hash compare, so an unchanged one costs no
     validation. ``workers``: batches sent at once; records are buffered until ``workers`` batches are full.
     Hooks a subclass may override: ``fallback_key``, ``invalid_reason``, ``on_dead_letter``, ``run_status``.

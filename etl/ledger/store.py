@@ -352,7 +352,9 @@ class Ledger:
         """Reserve ``key`` for sending, atomically; ``UNCHANGED`` if the last accepted payload has this hash.
 
         The claim row is inserted first and the binding is read after it, in one transaction, so a pipeline
-        that finished the same record meanwhile is always seen: two processes never both send it.
+        that finished the same record meanwhile is always seen: two processes never both send it. A claim
+        another run holds is ``BUSY`` unless it is stale: its run is closed, its run's process on this host
+        is gone (killed), or it is older than ``lease_seconds`` (the bound for runs on other hosts).
         """
         c = s.claims.c
         where = and_(c.platform == platform, c.entity == entity, c.key == key)
