@@ -127,6 +127,7 @@ class SyncEngine:
         require_schemas: bool = True,
         claims: bool = True,
         validate_changed_only: bool = False,
+        busy_wait: float = 60.0,
     ) -> None:
         self.platform = platform
         self.mapping = mapping
@@ -140,6 +141,7 @@ class SyncEngine:
         self.workers = max(1, workers)
         self.claims = claims
         self.validate_changed_only = validate_changed_only
+        self.busy_wait = busy_wait
         if validator is not None and require_schemas:
             missing = [e for e in mapping.entities if not validator.has_schema(e)]
             if missing:
@@ -329,19 +331,46 @@ class SyncEngine:
         batch_size: int | None = None,
     ) -> None:
         """Send items in batches (``workers`` at once) through ``call`` (default: the adapter's ``send``) and
-        settle each in the ledger: binding, event, or dead letter. With claims, unchanged and busy items are
-        left out first."""
-        if self.claims and items:
-            claims = self.ledger.claim_many(
-                self.platform,
-                entity,
-                {i.key: i.payload_hash for i in items},
-                run_id=self.run_id,
-                force=self.force,
-            )
-            items = [i for i in items if claims[i.key] is ClaimResult.CLAIMED]
-            self.summary.unchanged += sum(1 for r in claims.values() if r is ClaimResult.UNCHANGED)
-            self.summary.busy += sum(1 for r in claims.values() if r is ClaimResult.BUSY)
+        settle each in the ledger: binding, event, or dead letter. With claims, unchanged items are left out
+        first; items another live run is sending (busy) are tried again once ours are sent, until that run
+        settles them (then they are usually unchanged) or ``busy_wait`` runs out (then they are dead letters,
+        never silently skipped: a run's STATE must not pass a record nobody sent)."""
+        waited = 0.0
+        while items:
+            busy: list[OutboundItem] = []
+            if self.claims:
+                claims = self.ledger.claim_many(
+                    self.platform,
+                    entity,
+                    {i.key: i.payload_hash for i in items},
+                    run_id=self.run_id,
+                    force=self.force,
+                )
+                busy = [i for i in items if claims[i.key] is ClaimResult.BUSY]
+                self.summary.unchanged += sum(1 for r in claims.values() if r is ClaimResult.UNCHANGED)
+                items = [i for i in items if claims[i.key] is ClaimResult.CLAIMED]
+            self._send_claimed(entity, items, call, batch_size)
+            if busy and waited >= self.busy_wait:
+                self.summary.busy += len(busy)
+                for item in busy:
+                    self.dead_letter(
+                        entity,
+                        item.key,
+                        item.record,
+                        item.stream,
+                        f"held by another run for {waited:.0f} s; `odoo-hub retry` sends it",
+                        "BUSY",
+                    )
+                busy = []
+            if busy:
+                pause = min(2.0, max(0.1, waited))
+                time.sleep(pause)
+                waited += pause
+            items = busy
+
+    def _send_claimed(
+        self, entity: str, items: list[OutboundItem], call: Send | None, batch_size: int | None
+    ) -> None:
         if not items:
             return
         size = batch_size or self._batch_size(self.mapping.entity(entity))
@@ -453,7 +482,7 @@ class SyncEngine:
         self.ledger.finish_run(
             self.run_id,
             sent=self.summary.sent,
-            unchanged=self.summary.unchanged + self.summary.busy,
+            unchanged=self.summary.unchanged,
             failed=self.summary.failed,
             status=status,
         )

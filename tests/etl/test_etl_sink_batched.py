@@ -3,6 +3,8 @@ item -> skip_unchanged -> send with a platform subclass's hooks; loopback shop A
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -10,7 +12,7 @@ from typing import Any
 from etl_shop import MAPPING, ShopServer
 from test_etl_sink import engine as sink_engine
 
-from etl.ledger import Ledger, payload_hash
+from etl.ledger import Accepted, Ledger, payload_hash
 from etl.mapping import Mapping as MappingFile
 from etl.sink import OutboundItem, SendResult, SyncEngine
 from etl.validation import PayloadInvalid, PayloadValidator
@@ -93,10 +95,11 @@ def test_without_claims_a_killed_runs_claims_do_not_block_a_rerun(
     }
     ledger.claim_many("shop", "product", hashes, run_id=killed)
 
-    with_claims = engine(shop, ledger, tmp_path)
+    with_claims = engine(shop, ledger, tmp_path, busy_wait=0)
     for rec in records:
         with_claims.process("product_template", rec)
     assert (with_claims.finish().busy, len(shop.items)) == (5, 0)  # held for the lease
+    assert {d.key for d in ledger.dead_letters("shop")} == set(hashes)  # not skipped: dead letters
 
     without = engine(shop, ledger, tmp_path, claims=False)
     for rec in records:
@@ -135,3 +138,56 @@ def test_steps_with_a_platform_subclass(shop: ShopServer, ledger: Ledger, tmp_pa
     }
     assert ledger.get_binding("shop", "product", "P-3").remote_id == "r-P-3"  # type: ignore[union-attr]
     assert ledger.history()[0].status == "partial"
+
+
+def test_busy_items_wait_for_the_other_run_and_are_not_sent_twice(
+    shop: ShopServer, ledger: Ledger, tmp_path: Path
+) -> None:
+    """Another live run is sending P-1..P-3: ours sends the rest first, waits, then finds them accepted."""
+    records = products(6)
+    mapping = MappingFile.load(MAPPING)
+    hashes = {
+        r["default_code"]: payload_hash(mapping.build("product", r, {"safety_stock": 2})) for r in records
+    }
+    other = ledger.start_run("products", "shop")  # this process: alive, so its claims hold
+    held = {k: hashes[k] for k in ("P-1", "P-2", "P-3")}
+    ledger.claim_many("shop", "product", held, run_id=other)
+
+    def other_run_settles() -> None:
+        time.sleep(0.6)
+        accepted = [Accepted("product", k, h, remote_id=f"remote-{k}", sku=k) for k, h in held.items()]
+        ledger.record_many("shop", accepted, other)
+        ledger.release_many("shop", "product", list(held), run_id=other)
+
+    thread = threading.Thread(target=other_run_settles)
+    thread.start()
+    ours = engine(shop, ledger, tmp_path, busy_wait=30)
+    for rec in records:
+        ours.process("product_template", rec)
+    summary = ours.finish()
+    thread.join()
+    assert (summary.sent, summary.unchanged, summary.busy, summary.failed) == (3, 3, 0, 0)
+    assert sorted(i["sku"] for i in shop.items.values()) == ["P-4", "P-5", "P-6"]
+    assert ledger.dead_letters("shop") == []
+
+
+def test_busy_items_still_held_after_busy_wait_become_dead_letters(
+    shop: ShopServer, ledger: Ledger, tmp_path: Path
+) -> None:
+    records = products(2)
+    mapping = MappingFile.load(MAPPING)
+    key = records[0]["default_code"]
+    other = ledger.start_run("products", "shop")
+    ledger.claim_many(
+        "shop",
+        "product",
+        {key: payload_hash(mapping.build("product", records[0], {"safety_stock": 2}))},
+        run_id=other,
+    )
+    ours = engine(shop, ledger, tmp_path, busy_wait=0.3)
+    for rec in records:
+        ours.process("product_template", rec)
+    summary = ours.finish()
+    assert (summary.sent, summary.busy, summary.failed) == (1, 1, 1)
+    (letter,) = ledger.dead_letters("shop")
+    assert letter.key == key and "held by another run" in letter.reason
