@@ -143,3 +143,37 @@ def catalogue(
     for name, recs in (orders or {}).items():
         lines += stream(name, OPEN_SCHEMA, ["id"], recs)
     return "\n".join(lines) + "\n"
+
+
+def full_flow(n: int, orders_count: int = 20) -> str:
+    """n products with stock, and orders_count storefront orders confirmed, shipped, invoiced and paid."""
+    products = [product(i) for i in range(1, n + 1)]
+    stock = [stock_row(p["default_code"], p["id"], i % 37) for i, p in enumerate(products)]
+    orders: dict[str, list[dict[str, Any]]] = {
+        "sale_order": [
+            {"id": k, "name": f"S{k:05d}", "state": "sale", "client_order_ref": f"MEDUSA-order_{k}"}
+            for k in range(1, orders_count + 1)
+        ],
+        "stock_picking": [
+            {
+                "id": 100 + k,
+                "state": "done",
+                "sale_id": {"id": k, "name": f"S{k:05d}"},
+                "picking_type_id": {"id": 2, "name": "Delivery Orders"},
+                "carrier_tracking_ref": f"T{k}",
+            }
+            for k in range(1, orders_count + 1)
+        ],
+        "account_move": [
+            {
+                "id": 200 + k,
+                "name": f"INV/{k}",
+                "move_type": "out_invoice",
+                "state": "posted",
+                "invoice_origin": f"S{k:05d}",
+                "payment_state": "paid",
+            }
+            for k in range(1, orders_count + 1)
+        ],
+    }
+    return catalogue(products, stock, orders)

@@ -13,43 +13,14 @@ import pytest
 from sandbox.medusa import MedusaSandbox
 
 from .helpers import ledger_of, start_target
-from .messages import catalogue, product, stock_row
+from .messages import full_flow
 
 N = 2_000
 ORDERS = 20
 
 
 def flow_input() -> str:
-    products = [product(i) for i in range(1, N + 1)]
-    stock = [stock_row(p["default_code"], p["id"], i % 37) for i, p in enumerate(products)]
-    orders: dict[str, list[dict[str, Any]]] = {
-        "sale_order": [
-            {"id": k, "name": f"S{k:05d}", "state": "sale", "client_order_ref": f"MEDUSA-order_{k}"}
-            for k in range(1, ORDERS + 1)
-        ],
-        "stock_picking": [
-            {
-                "id": 100 + k,
-                "state": "done",
-                "sale_id": {"id": k, "name": f"S{k:05d}"},
-                "picking_type_id": {"id": 2, "name": "Delivery Orders"},
-                "carrier_tracking_ref": f"T{k}",
-            }
-            for k in range(1, ORDERS + 1)
-        ],
-        "account_move": [
-            {
-                "id": 200 + k,
-                "name": f"INV/{k}",
-                "move_type": "out_invoice",
-                "state": "posted",
-                "invoice_origin": f"S{k:05d}",
-                "payment_state": "paid",
-            }
-            for k in range(1, ORDERS + 1)
-        ],
-    }
-    return catalogue(products, stock, orders)
+    return full_flow(N, ORDERS)
 
 
 @pytest.mark.timeout(240)
