@@ -36,6 +36,12 @@ def validation_error(exc: v.Invalid) -> ApiError:
     return ApiError(400, "VALIDATION_ERROR", f"Invalid {exc.field}: {exc.message}", {"field": exc.field})
 
 
+def _invalid_item(index: int, sku: Any, exc: v.Invalid) -> dict[str, Any]:
+    """One entry of a bulk answer's `errors` for an item that failed validation."""
+    message = f"Invalid {exc.field}: {exc.message}"
+    return {"index": index, "sku": sku, "code": "VALIDATION_ERROR", "message": message, "field": exc.field}
+
+
 def _require_event_type(body: Any, allowed: tuple[str, ...]) -> None:
     """A webhook body must be an object whose event_type is one of ``allowed`` (VALIDATION_ERROR if not)."""
     if not isinstance(body, dict) or body.get("event_type") not in allowed:
@@ -197,15 +203,7 @@ class MedusaApp:
                     v.check_product(item, f"products[{index}].")
                     result = self._apply_product(item, stamp)
                 except v.Invalid as exc:
-                    errors.append(
-                        {
-                            "index": index,
-                            "sku": sku,
-                            "code": "VALIDATION_ERROR",
-                            "message": f"Invalid {exc.field}: {exc.message}",
-                            "field": exc.field,
-                        }
-                    )
+                    errors.append(_invalid_item(index, sku, exc))
                     continue
                 except ApiError as exc:
                     errors.append({"index": index, "sku": sku, "code": exc.code, "message": exc.message})
@@ -320,15 +318,7 @@ class MedusaApp:
                     self._set_stock(item, f"items[{index}].sku")
                     updated += 1
                 except v.Invalid as exc:
-                    errors.append(
-                        {
-                            "index": index,
-                            "sku": sku,
-                            "code": "VALIDATION_ERROR",
-                            "message": f"Invalid {exc.field}: {exc.message}",
-                            "field": exc.field,
-                        }
-                    )
+                    errors.append(_invalid_item(index, sku, exc))
                 except ApiError as exc:
                     not_found += 1
                     errors.append({"index": index, "sku": sku, "code": exc.code, "message": exc.message})
