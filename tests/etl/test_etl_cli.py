@@ -10,12 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from etl_shop import MAPPING, PLATFORM, ShopServer, write_files
+from etl_shop import MAPPING, ShopServer, write_files
+from test_etl_sink import engine
 
 from etl.ledger import Ledger
-from etl.mapping import Mapping
-from etl.sink import SyncEngine
-from etl.validation import PayloadValidator
 from sandbox.odoo import OdooSandbox, serve_odoo
 
 HERE = Path(__file__).resolve().parent
@@ -129,18 +127,7 @@ def test_bad_mapping_file_fails_at_start_naming_the_entry(shop: ShopServer, tmp_
 
 
 def _sync(shop: ShopServer, tmp_path: Path, records: list[dict[str, Any]]) -> int:
-    _, schemas = write_files(tmp_path)
-    ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-    config = {"url": shop.url, "token": TOKEN}
-    eng = SyncEngine(
-        platform="shop",
-        mapping=Mapping.load(MAPPING),
-        adapter=PLATFORM.make_adapter(config, ledger),
-        ledger=ledger,
-        validator=PayloadValidator("shop", schemas),
-        config=config,
-        flow="products",
-    )
+    eng = engine(shop, Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}"), tmp_path)
     for rec in records:
         eng.process("product_template", rec)
     return eng.finish().run_id

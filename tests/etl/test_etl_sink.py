@@ -23,10 +23,11 @@ def engine(
     tmp_path: Path,
     cls: type[SyncEngine] = SyncEngine,
     validator: type[PayloadValidator] = PayloadValidator,
+    token: str = TOKEN,
     **kw: Any,
 ) -> Any:
     _, schemas = write_files(tmp_path)
-    config = {"url": shop.url, "token": TOKEN, "safety_stock": 2}
+    config = {"url": shop.url, "token": token, "safety_stock": 2}
     return cls(
         platform="shop",
         mapping=Mapping.load(MAPPING),
@@ -160,16 +161,7 @@ def test_retry_resends_fixed_dead_letters_and_keeps_the_others(
 
 
 def test_whole_batch_failure_and_wrong_token(shop: ShopServer, ledger: Ledger, tmp_path: Path) -> None:
-    _, schemas = write_files(tmp_path)
-    config = {"url": shop.url, "token": "wrong"}
-    eng = SyncEngine(
-        platform="shop",
-        mapping=Mapping.load(MAPPING),
-        adapter=PLATFORM.make_adapter(config, ledger),
-        ledger=ledger,
-        validator=PayloadValidator("shop", schemas),
-        config=config,
-    )
+    eng = engine(shop, ledger, tmp_path, token="wrong")
     eng.process(
         "product_template", {"id": 1, "default_code": "A", "name": "x", "list_price": 1, "sale_ok": True}
     )
