@@ -8,7 +8,7 @@ import signal
 import threading
 from types import FrameType
 
-from sandbox.medusa import serve_medusa
+from sandbox.medusa import ANSWERS, serve_medusa
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--drop-rate", type=float, default=0.0, help="share of dropped connections (0..1)")
     parser.add_argument("--seed", type=int, help="seed of the fault dice (repeatable runs)")
     parser.add_argument("--orders", type=int, default=0, help="seed this many storefront orders")
+    parser.add_argument(
+        "--answers",
+        choices=ANSWERS,
+        default="seed",
+        help="seed: answer exactly as seed 002 shows (default); "
+        "rich: also list failed bulk items, order metadata flags etc. (NOT the contract)",
+    )
     return parser
 
 
@@ -45,7 +52,9 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     try:
-        with serve_medusa(api_key=args.api_key, port=args.port, host=args.host) as sandbox:
+        with serve_medusa(
+            api_key=args.api_key, port=args.port, host=args.host, answers=args.answers
+        ) as sandbox:
             sandbox.faults.configure(
                 latency=args.latency,
                 error_rate=args.error_rate,
@@ -56,7 +65,11 @@ def main(argv: list[str]) -> int:
             )
             for _ in range(args.orders):
                 sandbox.state.add_order()
-            print(f"Medusa sandbox on {sandbox.url} (header x-odoo-api-key; Ctrl-C stops)", flush=True)
+            print(
+                f"Medusa sandbox on {sandbox.url} "
+                f"(header x-odoo-api-key; {args.answers} answers; Ctrl-C stops)",
+                flush=True,
+            )
             stop.wait()
     except ValueError as exc:
         print(f"odoo-sandbox medusa: {exc}")

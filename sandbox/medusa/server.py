@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from sandbox.medusa.app import ApiError, MedusaApp
+from sandbox.medusa.app import Answers, ApiError, MedusaApp
 from sandbox.medusa.faults import Faults
 from sandbox.medusa.state import MedusaState, RequestLogEntry
 
@@ -25,12 +25,20 @@ class MedusaHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], api_key: str, state: MedusaState, faults: Faults) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        api_key: str,
+        state: MedusaState,
+        faults: Faults,
+        answers: Answers = "seed",
+    ) -> None:
+        app = MedusaApp(state, answers)  # checks `answers` before the port is bound
         super().__init__(address, MedusaHandler)
         self.api_key = api_key
         self.state = state
         self.faults = faults
-        self.app = MedusaApp(state)
+        self.app = app
         self.after_write: list[WriteHook] = []
 
 
@@ -67,6 +75,9 @@ class MedusaHandler(BaseHTTPRequestHandler):
             self._drop(method, path)
             return
         if fault and fault.isdigit():
+            # ASSUMPTION (seed 002 silent): §9 has no code for 429 / 503; an injected one answers the §9
+            # envelope with code RATE_LIMITED / SERVICE_UNAVAILABLE and `Retry-After` (unless switched off).
+            # A client should go by the status and Retry-After, not the code.
             status = int(fault)
             code = "RATE_LIMITED" if status == 429 else "SERVICE_UNAVAILABLE"
             headers = {} if srv.faults.retry_after is None else {"Retry-After": f"{srv.faults.retry_after:g}"}
@@ -93,6 +104,9 @@ class MedusaHandler(BaseHTTPRequestHandler):
         srv = self.server
         try:
             key = self.headers.get("x-odoo-api-key") or ""
+            # ASSUMPTION (seed 002 silent): the key is checked before the route, so any /odoo/* request
+            # without the right key (even to an unknown route) is UNAUTHORIZED (401); a path outside /odoo
+            # is NOT_FOUND (404).
             if not path.startswith("/odoo") or not hmac.compare_digest(key.encode(), srv.api_key.encode()):
                 if path.startswith("/odoo"):
                     raise ApiError(401, "UNAUTHORIZED", "Invalid or missing API key (header x-odoo-api-key)")
@@ -103,13 +117,16 @@ class MedusaHandler(BaseHTTPRequestHandler):
                 try:
                     body = json.loads(raw or b"null")
                 except ValueError as exc:
+                    # ASSUMPTION (seed 002 silent): a body that is not JSON is VALIDATION_ERROR (400).
                     raise ApiError(
                         400, "VALIDATION_ERROR", f"Body is not valid JSON: {exc}", {"field": "body"}
                     ) from exc
             return handler(body, query, *args)
         except ApiError as exc:
-            return exc.status, exc.envelope()
-        except Exception as exc:  # a sandbox bug must still answer in the envelope
+            return exc.status, exc.envelope(srv.app.answers)
+        except Exception as exc:
+            # ASSUMPTION (seed 002 silent): an unexpected failure (a sandbox bug) answers §9's SYNC_FAILED
+            # (500) in the envelope.
             return 500, {
                 "success": False,
                 "error": {"code": "SYNC_FAILED", "message": repr(exc), "details": {}},

@@ -53,6 +53,7 @@ class MedusaState:
 
     def new_id(self, prefix: str) -> str:
         """Medusa-looking id (`prod_01...`)."""
+        # ASSUMPTION (seed 002 silent): ids only need to look like the seed's examples (`prod_01ABC123`).
         return f"{prefix}_01{next(self._ids):08d}"
 
     # ---- seeding helpers for tests and the demo ----
@@ -70,7 +71,7 @@ class MedusaState:
         with self.lock:
             display = display_id if display_id is not None else 1000 + len(self.orders) + 1
             oid = order_id or self.new_id("order")
-            lines = items or []
+            lines = [self._order_item(item) for item in items or []]
             subtotal = sum(int(i.get("unit_price", 0)) * int(i.get("quantity", 1)) for i in lines)
             order = {
                 "id": oid,
@@ -100,14 +101,29 @@ class MedusaState:
                 "tax_total": 0,
                 "shipping_total": 1000,
                 "total": subtotal + 1000,
-                "fulfillment_status": "not_fulfilled",
-                "payment_status": "awaiting",
+                # Internal state, shown only by the rich answers (seed mode shows §4.1's fields only).
+                # ASSUMPTION (seed 002 silent): the seed has no value for "not yet" — fulfillment_status
+                # and payment_status are null until an order-status webhook sets "fulfilled" / "captured"
+                # (the only values seed 002 shows, in §3.3).
+                "fulfillment_status": None,
+                "payment_status": None,
                 "synced": False,
                 "odoo_order_id": None,
                 "metadata": {},
             }
             self.orders[oid] = order
             return order
+
+    def _order_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        """A line item with at least §4.1's fields (id, title, quantity, unit_price, sku, variant_id)."""
+        line = dict(item)
+        line.setdefault("id", self.new_id("li"))
+        line.setdefault("title", line.get("sku") or "Item")
+        line.setdefault("quantity", 1)
+        line.setdefault("unit_price", 0)
+        line.setdefault("sku", None)
+        line.setdefault("variant_id", None)
+        return line
 
     def add_customer(
         self,

@@ -1,10 +1,17 @@
-"""Request validation as the MarqaSouq backend does it: the first bad field wins, named in the error."""
+"""Request validation as the MarqaSouq backend does it: the first bad field wins, named in the error.
+
+ASSUMPTION (seed 002 silent): seed 002 shows request bodies but no validation rules; every rule below is
+the sandbox's own reading of its examples (each is marked where it is made). Only the outcome is the
+seed's: VALIDATION_ERROR, 400 (§9).
+"""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+# ASSUMPTION (seed 002 silent): SKU at most 64 characters without surrounding spaces; titles, title_ar and
+# brand at most 255; barcode 8 to 14 digits; category_handle and currency_code shaped like §5.1's example.
 SKU_MAX = 64
 TITLE_MAX = 255
 BARCODE_RE = re.compile(r"^[0-9]{8,14}$")
@@ -61,6 +68,10 @@ def _opt_str(body: dict[str, Any], name: str, prefix: str, max_len: int) -> None
 
 def check_product(body: Any, prefix: str = "") -> dict[str, Any]:
     """Validate a product create/update body (seed 002 §5.1)."""
+    # ASSUMPTION (seed 002 silent): sku, title and price are required (§7 marks only the SKU as REQUIRED;
+    # §11's smallest product create also has title and price); price, compare_at_price and cost_price are
+    # non-negative integers in fils, weight non-negative grams with weight_unit "g", image URLs http(s),
+    # odoo_product_id a positive integer, inventory.quantity a non-negative integer.
     if not isinstance(body, dict):
         raise Invalid(prefix.rstrip(".") or "body", "must be a JSON object")
     _sku(body.get("sku"), prefix + "sku")
@@ -124,6 +135,8 @@ def check_product(body: Any, prefix: str = "") -> dict[str, Any]:
 
 def check_stock_item(item: Any, prefix: str, *, allow_negative: bool = False) -> dict[str, Any]:
     """Validate `{sku, quantity, location_id?}`."""
+    # ASSUMPTION (seed 002 silent): quantity is an integer (a float with no fraction passes), not negative
+    # except in §13.2's inventory webhook; location_id, when given, is a string.
     if not isinstance(item, dict):
         raise Invalid(prefix.rstrip(".") or "body", "must be a JSON object")
     _sku(item.get("sku"), prefix + "sku")
@@ -151,6 +164,8 @@ def list_of(body: Any, name: str, max_items: int) -> list[Any]:
 
 def check_order_status(body: Any) -> tuple[str, dict[str, Any]]:
     """Validate an order-status webhook (seed 002 §13.3)."""
+    # ASSUMPTION (seed 002 silent): only medusa_order_id is required; the other fields of §13.3's bodies
+    # are optional strings (odoo_order_id an integer), tracking_url an http(s) URL.
     if not isinstance(body, dict):
         raise Invalid("body", "must be a JSON object")
     event = body.get("event_type")
