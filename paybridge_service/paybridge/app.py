@@ -11,15 +11,17 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from . import __version__
 from .config import Settings
+from .currencies import currency_problem
 from .events import EventHub
 from .models import CANCELLED
 from .openapi import openapi_document
@@ -32,6 +34,10 @@ from .terminal_web_ecr import WebEcrTerminal
 from .web_ecr_contract import load_contract
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
+CURRENCY_FIX = (
+    "send the sale's currency as its active ISO 4217 code, such as SAR, AED, KWD or EUR "
+    "(in Odoo: the POS journal's or company's currency)"
+)
 TOKEN = re.compile(r"^[\x21-\x7e]{1,128}$")
 TERMINAL = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 PAYMENT_ID = re.compile(r"^pay_[0-9a-f]{32}$")
@@ -55,6 +61,12 @@ def error(
     return JSONResponse(body, status_code=status)
 
 
+def _shown(value: Any) -> str:
+    """A request value for an error message: JSON, cut short."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def build_terminal(settings: Settings) -> Terminal:
     if settings.mode == "mock":
         return MockTerminal(settings.default_terminal_id, settings.mock_delay_ms)
@@ -73,8 +85,14 @@ def _start_fields(body: Any, header_key: str | None, default_terminal: str) -> d
             f"from 1 to {MAX_AMOUNT_MINOR}",
         )
     currency = body.get("currency")
-    if not isinstance(currency, str) or not CURRENCY.match(currency):
-        raise BadField("currency", "currency must be an upper-case ISO 4217 code such as SAR, AED, KWD")
+    if not isinstance(currency, str) or not CURRENCY.fullmatch(currency.upper()):
+        raise BadField(
+            "currency",
+            f"currency {_shown(currency)} is not a 3-letter ISO 4217 code: {CURRENCY_FIX}",
+        )
+    problem = currency_problem(currency)
+    if problem is not None:
+        raise BadField("currency", f"currency {_shown(currency)} is refused: {problem}; {CURRENCY_FIX}")
     order = body.get("order_reference")
     if not isinstance(order, str) or not 1 <= len(order) <= 64 or not order.isprintable():
         raise BadField(
@@ -268,7 +286,31 @@ def create_app(settings: Settings, terminal: Terminal | None = None) -> Starlett
             ApiKeyMiddleware, api_key=settings.api_key, require_odoo_session=settings.require_odoo_session
         ),
     ]
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    return Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={HTTPException: _http_exception},
+        lifespan=lifespan,
+    )
+
+
+HTTP_ERROR_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404 (no such route) and 405 (wrong method) in the same JSON envelope as every error."""
+    assert isinstance(exc, HTTPException)
+    method, path = request.method, request.url.path[:200]
+    if exc.status_code == 404:
+        message = f"no route {method} {path}: the routes are listed by GET /openapi.json"
+    elif exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        message = f"{method} is not allowed on {path}; use {allowed}"
+    else:
+        message = str(exc.detail)
+    response = error(exc.status_code, HTTP_ERROR_CODES.get(exc.status_code, "http_error"), message)
+    response.headers.update(exc.headers or {})
+    return response
 
 
 async def _watch_disconnect(websocket: WebSocket, queue: asyncio.Queue[dict[str, Any] | None]) -> None:

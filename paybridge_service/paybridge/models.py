@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .currencies import currency_exponent
+
 PENDING = "pending"
 PROCESSING = "processing"
 APPROVED = "approved"
@@ -19,19 +21,13 @@ IN_FLIGHT = frozenset({PENDING, PROCESSING})
 FINAL = frozenset({APPROVED, DECLINED, CANCELLED, FAILED, TIMED_OUT, UNKNOWN})
 ALL_STATUSES = (PENDING, PROCESSING, APPROVED, DECLINED, CANCELLED, FAILED, TIMED_OUT, UNKNOWN)
 
-# ISO 4217 minor-unit exponents that are not 2 (amounts arrive in minor units: fils, halalas, cents).
-_EXPONENTS = {
-    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
-    "JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "UGX": 0, "XAF": 0, "XOF": 0,
-}  # fmt: skip
-
-
-def currency_exponent(currency: str) -> int:
-    return _EXPONENTS.get(currency.upper(), 2)
-
 
 def major_amount(amount_minor: int, currency: str) -> str:
-    """``1250, "SAR"`` → ``"12.50"``; ``1250, "KWD"`` → ``"1.250"``."""
+    """``1250, "SAR"`` → ``"12.50"``; ``1250, "KWD"`` → ``"1.250"``; ``1250, "JPY"`` → ``"1250"``.
+
+    The exponent is ISO 4217's (paybridge/currencies.py); a code that is not a payable currency raises
+    ``ValueError`` (``POST /payment/start`` refuses it before any sale is sent).
+    """
     exponent = currency_exponent(currency)
     value = Decimal(amount_minor).scaleb(-exponent)
     return f"{value:.{exponent}f}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .currencies import EXPONENTS
 from .models import ALL_STATUSES
 
 _NULLABLE_STR = {"type": "string", "nullable": True}
@@ -49,7 +50,9 @@ def openapi_document(version: str) -> dict[str, Any]:
             "description": (
                 "Local HTTPS agent between the Odoo POS in the browser and a Geidea card terminal. "
                 "Every route but /healthz needs the X-Api-Key header. The /events WebSocket (not described "
-                "by OpenAPI) takes a one-time ticket from POST /v1/events/ticket as ?ticket=..."
+                "by OpenAPI) takes a one-time ticket from POST /v1/events/ticket as ?ticket=... Every error, "
+                "including an unknown route (404 not_found) and a wrong method (405 method_not_allowed, with "
+                "an Allow header), is the Error object."
             ),
         },
         "security": [{"ApiKey": []}],
@@ -164,7 +167,17 @@ def openapi_document(version: str) -> dict[str, Any]:
                             "maximum": 999_999_999,
                             "description": "Amount in minor units (halalas, fils, cents)",
                         },
-                        "currency": {"type": "string", "pattern": "^[A-Z]{3}$", "example": "SAR"},
+                        "currency": {
+                            "type": "string",
+                            "enum": sorted(EXPONENTS),
+                            "example": "SAR",
+                            "description": (
+                                "Active ISO 4217 code, upper case. Refused (422, error.field currency): "
+                                "anything else, XXX (no currency), XTS (testing), precious metals and units "
+                                "of account (XAU, XAG, XPD, XPT, XDR, XBA-XBD, XSU, XUA, XAD) and the fund "
+                                "codes (BOV, CHE, CHW, CLF, COU, MXV, USN, UYI, UYW)"
+                            ),
+                        },
                         "order_reference": {"type": "string", "minLength": 1, "maxLength": 64},
                         "terminal_id": {
                             "type": "string",
