@@ -117,13 +117,14 @@ def show_samples(medusa: MedusaSandbox, count: int = 3) -> None:
         print("  " + json.dumps(brief, ensure_ascii=False, default=str)[:240])
 
 
-def run_medusa_demo(products: int, out: Path) -> None:
+def run_medusa_demo(products: int, out: Path, install: bool = True) -> None:
     with serve_odoo(products=products) as odoo, serve_medusa(api_key=MEDUSA_KEY) as medusa:
         print(f"Odoo sandbox   {odoo.url}  (database {odoo.db}, recordings + {products} generated products)")
         print(f"Medusa sandbox {medusa.url}")
         mark_storefront_orders(odoo, medusa)
         env = demo_env(odoo, medusa, out)
-        install_plugins(env)
+        if install:
+            install_plugins(env)
         meltano("run", "odoo-to-medusa", env=env)
         first = show_medusa(medusa, "Medusa after the first run:")
         show_samples(medusa)
@@ -140,10 +141,11 @@ def run_medusa_demo(products: int, out: Path) -> None:
         )
 
 
-def run_jsonl_demo(products: int, out: Path) -> None:
+def run_jsonl_demo(products: int, out: Path, install: bool = True) -> None:
     with serve_odoo(products=products) as odoo, serve_medusa(api_key=MEDUSA_KEY) as medusa:
         env = demo_env(odoo, medusa, out) | {"TAP_ODOO_MODELS": json.dumps(JSONL_MODELS)}
-        install_plugins(env)
+        if install:
+            install_plugins(env)
         meltano("run", "odoo-to-jsonl", env=env)
     print(f"\nWhat arrived in {out}/ (target-jsonl):")
     for path in sorted(out.glob("*.jsonl")):
@@ -166,15 +168,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--output", type=Path, default=ROOT / "output", help="folder for ledger, state, files"
     )
+    parser.add_argument(
+        "--no-install",
+        action="store_true",
+        help="skip `meltano install` (the plugins are installed in $MELTANO_SYS_DIR_ROOT; the tests do this)",
+    )
     args = parser.parse_args(argv)
     started = time.monotonic()
     out = args.output.resolve()
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     if args.job == "odoo-to-medusa":
-        run_medusa_demo(args.products, out)
+        run_medusa_demo(args.products, out, install=not args.no_install)
     else:
-        run_jsonl_demo(args.products, out)
+        run_jsonl_demo(args.products, out, install=not args.no_install)
     print(f"\nDemo done in {time.monotonic() - started:.0f} s.")
     return 0
 

@@ -1,9 +1,17 @@
-"""Shared fixtures: the Odoo sandbox with the recorded data (read-only by convention), `meltano install`."""
+"""Shared fixtures: the Odoo sandbox with the recorded data (read-only by convention), and Meltano projects.
+
+Every test that runs `meltano` gets its own Meltano system directory (`meltano_env`): its own run folder
+(which meltano clears on each invocation), logs and system database, so tests under pytest-xdist never share
+mutable Meltano state with each other, with the developer's `.meltano/` or with a `make demo` beside them.
+The plugins are installed once per test run (`meltano install` from meltano.yml, as a user does) into a folder
+of that run, and each test's system directory links to those venvs, which no test writes to.
+"""
 
 from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -29,18 +37,57 @@ def odoo_sandbox() -> Iterator[OdooSandbox]:
 
 
 @pytest.fixture(scope="session")
-def meltano_installed() -> Path:
-    """`meltano install` of the project's plugins, once per session and one process at a time.
+def meltano_plugins(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Meltano system directory with the project's plugins installed, once per test run.
 
-    Meltano installs each plugin in its own venv under `.meltano/` (the tap and targets from `pip_url: -e .`),
-    as a user's `meltano install` does; a second call is quick when the venvs are already there.
+    `meltano install` (each plugin in its own venv, the tap and targets from `pip_url: -e .`) runs in the
+    first worker that asks, under a lock in the run's temporary folder, which all xdist workers of this run
+    share and no other run or checkout sees. The venvs are only read after that.
     """
-    (ROOT / ".meltano").mkdir(exist_ok=True)
-    env = dict(os.environ, MELTANO_SEND_ANONYMOUS_USAGE_STATS="false")
-    with open(ROOT / ".meltano" / "install.lock", "a") as lock:
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    sys_dir = shared / "meltano-plugins"
+    with open(shared / "meltano-plugins.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        proc = subprocess.run(
-            [MELTANO, "install"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=480, check=False
-        )
-    assert proc.returncode == 0, f"meltano install failed:\n{proc.stderr[-4000:]}"
-    return ROOT
+        done = sys_dir / "installed"
+        if not done.exists():
+            shutil.rmtree(sys_dir, ignore_errors=True)
+            env = dict(
+                os.environ,
+                MELTANO_SEND_ANONYMOUS_USAGE_STATS="false",
+                MELTANO_SYS_DIR_ROOT=str(sys_dir),
+                MELTANO_DATABASE_URI=f"sqlite:///{shared / 'meltano-install.db'}",
+            )
+            env.setdefault("MELTANO_VENV_BACKEND", "uv")
+            proc = subprocess.run(
+                [MELTANO, "install"],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=480,
+                check=False,
+            )
+            assert proc.returncode == 0, f"meltano install failed:\n{proc.stderr[-4000:]}"
+            done.touch()
+    return sys_dir
+
+
+@pytest.fixture
+def meltano_env(meltano_plugins: Path, tmp_path: Path) -> dict[str, str]:
+    """Environment for running `meltano` in the project root with a system directory of this test's own.
+
+    `MELTANO_SYS_DIR_ROOT` is `tmp_path/.meltano` (run folder, logs, system database), whose plugin venvs
+    link to the installed ones: `meltano run` finds them installed (fingerprints match) and installs nothing.
+    """
+    sys_dir = tmp_path / ".meltano"
+    for venv in sorted(meltano_plugins.glob("*/*/venv")):
+        link = sys_dir / venv.relative_to(meltano_plugins)
+        link.parent.mkdir(parents=True)
+        link.symlink_to(venv, target_is_directory=True)
+    return dict(
+        os.environ,
+        MELTANO_SEND_ANONYMOUS_USAGE_STATS="false",
+        MELTANO_SYS_DIR_ROOT=str(sys_dir),
+        MELTANO_DATABASE_URI=f"sqlite:///{sys_dir / 'meltano.db'}",
+    )

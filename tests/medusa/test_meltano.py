@@ -4,7 +4,6 @@ meltano.yml: every storable product with a SKU and its stock arrive; the second 
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,15 +11,15 @@ from pathlib import Path
 from sandbox.medusa import MedusaSandbox
 from sandbox.odoo import serve_odoo
 
-from .helpers import KEY
+from .helpers import KEY, ROOT
 
 MELTANO = str(Path(sys.executable).with_name("meltano"))
 
 
-def meltano_run(project: Path, env: dict[str, str]) -> str:
+def meltano_run(env: dict[str, str]) -> str:
     proc = subprocess.run(
         [MELTANO, "run", "odoo-to-medusa"],
-        cwd=project,
+        cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
@@ -31,20 +30,19 @@ def meltano_run(project: Path, env: dict[str, str]) -> str:
     return proc.stdout + proc.stderr
 
 
-def test_meltano_run_odoo_to_medusa(meltano_installed: Path, medusa: MedusaSandbox, tmp_path: Path) -> None:
+def test_meltano_run_odoo_to_medusa(
+    meltano_env: dict[str, str], medusa: MedusaSandbox, tmp_path: Path
+) -> None:
     env = dict(
-        os.environ,
-        MELTANO_SEND_ANONYMOUS_USAGE_STATS="false",
+        meltano_env,
         MELTANO_ENVIRONMENT="dev",
-        MELTANO_DATABASE_URI=f"sqlite:///{tmp_path / 'meltano.db'}",
         TARGET_MEDUSA_API_URL=medusa.url,
         TARGET_MEDUSA_API_KEY=KEY,
         TARGET_MEDUSA_LEDGER_URL=f"sqlite:///{tmp_path / 'ledger.sqlite'}",
     )
-    project = meltano_installed
     with serve_odoo(products=300) as sb:
         env |= {"TAP_ODOO_URL": sb.url, "TAP_ODOO_DATABASE": sb.db}
-        first = meltano_run(project, env)
+        first = meltano_run(env)
         writes = medusa.state.write_count()
         assert writes, "the first run wrote nothing to Medusa"
         expected = sb.store.search_read(
@@ -54,6 +52,6 @@ def test_meltano_run_odoo_to_medusa(meltano_installed: Path, medusa: MedusaSandb
         )
         assert set(medusa.state.products) == {r["default_code"] for r in expected}
         assert medusa.state.stock()
-        second = meltano_run(project, env)
+        second = meltano_run(env)
         assert medusa.state.write_count() == writes  # the second run sent nothing
         assert KEY not in first + second

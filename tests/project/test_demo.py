@@ -1,4 +1,8 @@
-"""`make demo`'s program at a small size: both runs of odoo-to-medusa through real meltano, in tmp."""
+"""`make demo`'s program at a small size: both runs of odoo-to-medusa through real meltano, in tmp.
+
+The demo runs with this test's own Meltano system directory (`meltano_env`, plugins installed once per test
+run) and `--no-install`: it shares no Meltano state with other tests, workers or the developer's `.meltano/`.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_demo_delivers_then_resends_nothing(meltano_installed: Path, tmp_path: Path) -> None:
+def test_demo_delivers_then_resends_nothing(meltano_env: dict[str, str], tmp_path: Path) -> None:
+    demo = ["-m", "sandbox.demo", "--products", "200", "--output", str(tmp_path / "out"), "--no-install"]
     proc = subprocess.run(
-        [sys.executable, "-m", "sandbox.demo", "--products", "200", "--output", str(tmp_path / "out")],
+        [sys.executable, *demo],
         cwd=ROOT,
+        env=meltano_env,
         capture_output=True,
         text=True,
         timeout=480,

@@ -1,14 +1,14 @@
 """End to end through real `meltano run`: the dev environment's tap against the Odoo sandbox.
 
 Meltano installs each plugin in its own venv from meltano.yml (`pip_url: -e .` for the tap), exactly as a
-user's `meltano install` does. Each test gets its own Meltano system database, so state never leaks between
-tests or into the developer's `.meltano/meltano.db`.
+user's `meltano install` does (once per test run, tests/conftest.py). Each test gets its own Meltano system
+directory (run folder, logs, system database), so no state is shared between tests, xdist workers or the
+developer's `.meltano/`.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -37,12 +37,10 @@ def sandbox() -> Iterator[OdooSandbox]:
         yield sb
 
 
-def run_env(sb: OdooSandbox, tmp_path: Path) -> dict[str, str]:
+def run_env(meltano_env: dict[str, str], sb: OdooSandbox, tmp_path: Path) -> dict[str, str]:
     return dict(
-        os.environ,
-        MELTANO_SEND_ANONYMOUS_USAGE_STATS="false",
+        meltano_env,
         MELTANO_ENVIRONMENT="dev",
-        MELTANO_DATABASE_URI=f"sqlite:///{tmp_path / 'meltano.db'}",
         TAP_ODOO_URL=sb.url,
         TAP_ODOO_DATABASE=sb.db,
         TAP_ODOO_MODELS=json.dumps(MODELS),
@@ -56,9 +54,9 @@ def read_stream(folder: Path, stream: str) -> list[dict]:
 
 
 def test_meltano_run_delivers_every_record_then_only_changes(
-    meltano_installed: Path, sandbox: OdooSandbox, tmp_path: Path
+    meltano_env: dict[str, str], sandbox: OdooSandbox, tmp_path: Path
 ) -> None:
-    env = run_env(sandbox, tmp_path)
+    env = run_env(meltano_env, sandbox, tmp_path)
     (tmp_path / "out").mkdir()
     meltano(env, "run", "odoo-to-jsonl")
 
