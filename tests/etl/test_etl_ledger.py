@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -297,21 +296,33 @@ def test_scrub() -> None:
     assert scrub("Bearer abc.def") == "Bearer ***"
 
 
-def _race(url: str, tmp_path: Path, mode: str, keys: int = 150) -> tuple[list[str], list[str]]:
+def _race(url: str, tmp_path: Path, mode: str, keys: int, writers: int = 2) -> tuple[list[str], list[str]]:
+    """``writers`` ledger_writer.py processes in lock-step on one ledger: (sent log lines, their reports)."""
     log = tmp_path / "sent.log"
-    go = time.time() + 1.5
+    sync = tmp_path / "barriers"
+    sync.mkdir()
     procs = [
         subprocess.Popen(
-            [sys.executable, str(HERE / "ledger_writer.py"), url, str(log), str(keys), str(go), mode],
+            [
+                sys.executable,
+                str(HERE / "ledger_writer.py"),
+                url,
+                str(log),
+                str(keys),
+                str(sync),
+                mode,
+                str(me),
+                str(writers),
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(2)
+        for me in range(writers)
     ]
     outs = []
     for proc in procs:
-        out, err = proc.communicate(timeout=120)
+        out, err = proc.communicate(timeout=150)
         assert proc.returncode == 0, err
         outs.append(out.strip())
     return log.read_text().splitlines(), outs
@@ -320,19 +331,35 @@ def _race(url: str, tmp_path: Path, mode: str, keys: int = 150) -> tuple[list[st
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize("mode", ["one", "batch"])
 def test_two_processes_never_send_a_record_twice(ledger_url: str, tmp_path: Path, mode: str) -> None:
+    """Two writers ask for every key at the same moment, before either has sent it: exactly one sends it.
+
+    The writers' barriers (ledger_writer.py) put both claims of a key between the same two points, before
+    any send or recorded success, so no timing lets the unchanged-hash check stand in for the claim: without
+    claims every key would be sent twice. Each writer reports its counts and the span of its claim-and-send
+    section.
+    """
+    keys = 150
     Ledger(ledger_url).close()
-    lines, outs = _race(ledger_url, tmp_path, mode)
+    lines, outs = _race(ledger_url, tmp_path, mode, keys)
     sent_per_key = Counter(line.split()[0] for line in lines)
-    assert len(sent_per_key) == 150, "every key sent"
+    assert sorted(sent_per_key) == [f"SKU{i:04d}" for i in range(keys)], "every key sent"
     assert max(sent_per_key.values()) == 1, [k for k, n in sent_per_key.items() if n > 1]
-    senders = Counter(line.split()[1] for line in lines)
-    totals = [sum(map(int, o.split())) for o in outs]
-    assert totals == [150, 150]  # each process saw every key: sent, unchanged or busy
+    reports = [list(map(int, o.split())) for o in outs]
+    counts = [r[:3] for r in reports]  # sent, unchanged, busy per writer
+    # each key: one writer sent it, the other was told BUSY (the claim was held), never UNCHANGED
+    assert [unchanged for _, unchanged, _ in counts] == [0, 0], counts
+    assert [sent + busy for sent, _, busy in counts] == [keys, keys], counts
+    assert sum(sent for sent, _, _ in counts) == keys and sum(busy for _, _, busy in counts) == keys
+    pids = Counter(line.split()[1] for line in lines)
+    assert sorted(pids.values()) == sorted(sent for sent, _, _ in counts if sent)
+    # the two claim-and-send sections overlapped in time (CLOCK_MONOTONIC is one clock for the host)
+    spans = [(r[3], r[4]) for r in reports]
+    assert max(start for start, _ in spans) < min(end for _, end in spans), spans
     ledger = Ledger(ledger_url)
-    assert len(ledger.bindings("testshop")) == 150
+    assert len(ledger.bindings("testshop")) == keys
     assert len(ledger.history()) == 2 and all(r.status == "done" for r in ledger.history())
-    assert sum(1 for e in ledger.events(limit=1000) if e["outcome"] == "sent") == 150
-    assert len(senders) >= 1
+    sent_events = Counter(e["key"] for e in ledger.events(limit=1000) if e["outcome"] == "sent")
+    assert sent_events == sent_per_key
 
 
 def test_sql_server_ddl_and_statements_compile() -> None:
