@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from etl.errors import StopRun
 from etl.http import HttpClient, HttpError, parse_retry_after
 from etl.ledger import Ledger
 
@@ -26,6 +27,8 @@ class FaultServer(ThreadingHTTPServer):
         self.script: dict[str, list[dict[str, Any]]] = {}
         self.seen: list[dict[str, Any]] = []
         self.lock = threading.Lock()
+        self.barrier: threading.Barrier | None = None  # steps with "barrier": True wait on it
+        self.in_flight = self.max_in_flight = 0
 
     @property
     def url(self) -> str:
@@ -51,6 +54,25 @@ class Handler(BaseHTTPRequestHandler):
             {"path": self.path, "port": self.client_address[1], "headers": dict(self.headers), "body": body}
         )
         step = self.server.next_step(self.path.split("?")[0])
+        with self.server.lock:
+            self.server.in_flight += 1
+            self.server.max_in_flight = max(self.server.max_in_flight, self.server.in_flight)
+        try:
+            self._answer(step)
+        finally:
+            with self.server.lock:
+                self.server.in_flight -= 1
+
+    def _answer(self, step: dict[str, Any]) -> None:
+        if step.get("barrier"):
+            assert self.server.barrier is not None
+            try:  # every request the barrier counts must be here at once, or none gets past it
+                self.server.barrier.wait()
+            except threading.BrokenBarrierError:
+                step = {
+                    "status": 500,
+                    "body": {"message": "barrier broken: the requests were not concurrent"},
+                }
         if step.get("sleep"):
             time.sleep(step["sleep"])
         if step.get("drop"):
@@ -178,13 +200,18 @@ def test_keep_alive_reuses_one_connection(server: FaultServer) -> None:
 
 
 def test_concurrent_batches(server: FaultServer) -> None:
-    server.script["/batch"] = [{"sleep": 0.3, "status": 200, "body": {"ok": True}}]
-    with client(server, workers=4) as http:
-        started = time.monotonic()
+    """4 workers have 4 requests in flight at once: each handler waits until all 4 have arrived.
+
+    A client that sends them one after another never gets past the barrier (it breaks after its timeout, a
+    bound that a concurrent client never reaches, and every request is answered 500).
+    """
+    server.barrier = threading.Barrier(4, timeout=20)
+    server.script["/batch"] = [{"barrier": True, "status": 200, "body": {"ok": True}}]
+    with client(server, workers=4, timeout=(2, 30), max_retries=0) as http:
         results = http.map(lambda i: (i, http.post("/batch", json={"n": i}).status_code), range(4))
-        took = time.monotonic() - started
     assert results == [(0, 200), (1, 200), (2, 200), (3, 200)]
-    assert took < 0.9, f"4 x 0.3 s batches took {took:.2f}s: not concurrent"
+    assert server.max_in_flight == 4 and server.in_flight == 0
+    assert sorted(json.loads(seen["body"])["n"] for seen in server.seen) == [0, 1, 2, 3]
 
 
 def test_secrets_never_reach_the_ledger(server: FaultServer, ledger: Ledger) -> None:
@@ -268,6 +295,6 @@ def test_call_decodes_json_and_errors_name_code_field_and_kind(server: FaultServ
         with pytest.raises(HttpError) as err:
             http.call("POST", "/odoo/products", json={})
         assert (err.value.code, err.value.kind) == (None, "HTTP_418")
-    with client(server, max_retries=0) as http, pytest.raises(HttpError) as err:
+    with client(server, max_retries=0) as http, pytest.raises(StopRun) as stop:
         http.call("GET", "http://127.0.0.1:1/nothing-listens")
-    assert err.value.status is None and err.value.kind == "CONNECTION_ERROR"
+    assert "cannot be reached" in str(stop.value) and "127.0.0.1:1" in str(stop.value)
