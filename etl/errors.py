@@ -32,3 +32,14 @@ class MappingError(ValueError):
 
 class PlatformUnavailable(LookupError):
     """No target package provides the requested platform."""
+
+
+class StopRun(RuntimeError):
+    """The platform said the credential or the server itself is wrong (401/403, no connection after the
+    retries, an answer that is not the platform's): nothing more can be sent, so the run stops at once with
+    this one message, writes no STATE past it and makes no dead letters for records it never really tried."""
+
+    def __init__(self, message: str, *, status: int | None = None, url: str = "") -> None:
+        self.status = status
+        self.url = url
+        super().__init__(message)

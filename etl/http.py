@@ -17,8 +17,10 @@ from urllib.parse import urljoin
 import requests
 from requests.adapters import HTTPAdapter
 
+from etl.errors import StopRun
 from etl.ledger import Ledger
 from etl.ledger.scrub import REDACTED, scrub_url
+from etl.text import shorten
 
 log = logging.getLogger("etl.http")
 
@@ -26,6 +28,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+FATAL_STATUSES = frozenset({401, 403})  # the credential is wrong: no other record would fare better
 
 
 class HttpError(Exception):
@@ -49,8 +52,9 @@ class HttpError(Exception):
         self.body = body
         self.retryable = retryable
         self.method = method
-        self.url = url
+        self.url = url = scrub_url(url) if url else url  # never user:password@ in an error
         self.field = field
+        self.unreachable = False  # set for transport errors where no connection could be made
         where = f"{method} {url}: " if method else ""
         super().__init__(f"{where}{f'HTTP {status} ' if status else ''}{message}")
 
@@ -58,6 +62,15 @@ class HttpError(Exception):
     def kind(self) -> str:
         """The platform's error code, else ``HTTP_<status>``, else ``CONNECTION_ERROR`` (no answer)."""
         return self.code or (f"HTTP_{self.status}" if self.status else "CONNECTION_ERROR")
+
+
+def unreachable(platform: str, error: HttpError) -> StopRun:
+    """The run-stopping error for a server that could not be reached after every retry."""
+    return StopRun(
+        f"{platform or 'the platform'} cannot be reached: {error}; nothing was sent past this point. "
+        "Check the URL setting (host, port, scheme) and that the server is up, then run again.",
+        url=error.url,
+    )
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -132,6 +145,7 @@ class HttpClient:
         retry_statuses: Iterable[int] = RETRY_STATUSES,
         max_retry_after: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        fatal_statuses: Iterable[int] = FATAL_STATUSES,
     ) -> None:
         if max_retries < 0 or max_retry_time < 0:
             raise ValueError("max_retries and max_retry_time must be >= 0")
@@ -148,6 +162,7 @@ class HttpClient:
         self.secret_headers = {h.lower() for h in secret_headers}
         self.retry_statuses = frozenset(retry_statuses)
         self.max_retry_after = max_retry_after
+        self.fatal_statuses = frozenset(fatal_statuses)
         self._sleep = sleep
         self.session = requests.Session()
         adapter = HTTPAdapter(pool_connections=self.workers, pool_maxsize=self.workers * 2, max_retries=0)
@@ -165,7 +180,7 @@ class HttpClient:
         self.close()
 
     def __repr__(self) -> str:
-        return f"HttpClient({self.base_url!r})"
+        return f"HttpClient({scrub_url(self.base_url)!r})"
 
     def url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else urljoin(self.base_url, path.lstrip("/"))
@@ -199,6 +214,7 @@ class HttpClient:
         whether a lost answer went through); ``record=False`` writes no ledger event for it.
         """
         url = self.url(path)
+        shown = scrub_url(url)  # what logs, errors and the ledger get: no user:password@, no secret params
         method = method.upper()
         started = time.monotonic()
         attempt = 0
@@ -212,24 +228,38 @@ class HttpClient:
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 elapsed = (time.monotonic() - t0) * 1000
-                reason = f"{type(exc).__name__}: {scrub_url(str(exc))[:300]}"
+                reason = f"{type(exc).__name__}: {shorten(scrub_url(str(exc)), 300)}"
                 if record:
                     self._event(
-                        method, url, entity, key, None, "transport", reason, json, None, elapsed, "retry"
+                        method, shown, entity, key, None, "transport", reason, json, None, elapsed, "retry"
                     )
-                error: HttpError = HttpError(reason, retryable=True, method=method, url=scrub_url(url))
+                error: HttpError = HttpError(reason, retryable=True, method=method, url=shown)
+                # no connection at all (refused, DNS, connect timeout), unlike a read timeout of one call
+                error.unreachable = not isinstance(exc, requests.ReadTimeout)
             else:
                 elapsed = (time.monotonic() - t0) * 1000
                 status = resp.status_code
                 if status < 400 or status in allowed:
                     if record:
-                        self._event(method, url, entity, key, status, None, None, json, resp, elapsed, "http")
+                        self._event(
+                            method, shown, entity, key, status, None, None, json, resp, elapsed, "http"
+                        )
                     return resp
                 code, message, field = _error_fields(resp)
                 retryable = status in self.retry_statuses
                 outcome = "retry" if retryable else "http_error"
                 if record:
-                    self._event(method, url, entity, key, status, code, message, json, resp, elapsed, outcome)
+                    self._event(
+                        method, shown, entity, key, status, code, message, json, resp, elapsed, outcome
+                    )
+                if status in self.fatal_statuses:
+                    raise StopRun(
+                        f"{self.platform or 'the platform'} refused the credential: {method} "
+                        f"{shown} answered HTTP {status} {code or ''} {message[:200]}; nothing "
+                        "was sent past this point. Check the API key / token setting and run again.",
+                        status=status,
+                        url=shown,
+                    )
                 error = HttpError(
                     message,
                     status=status,
@@ -237,17 +267,25 @@ class HttpClient:
                     body=_safe_body(resp),
                     retryable=retryable,
                     method=method,
-                    url=scrub_url(url),
+                    url=shown,
                     field=field,
                 )
                 wait = parse_retry_after(resp.headers.get("Retry-After")) if retryable else None
                 if wait is not None and self.max_retry_after is not None:
                     wait = min(wait, self.max_retry_after)
+            if (
+                retry
+                and error.unreachable
+                and (attempt >= self.max_retries or time.monotonic() - started > self.max_retry_time)
+            ):
+                raise unreachable(self.platform, error)
             if not (retry and error.retryable) or attempt >= self.max_retries:
                 raise error
             delay = wait if wait is not None else self.backoff(attempt)
             spent = time.monotonic() - started
             if spent + delay > self.max_retry_time:
+                if error.unreachable:
+                    raise unreachable(self.platform, error)
                 raise HttpError(
                     f"{error.message} (gave up: retry budget of {self.max_retry_time:g}s would be exceeded)",
                     status=error.status,
@@ -255,12 +293,18 @@ class HttpClient:
                     body=error.body,
                     retryable=True,
                     method=method,
-                    url=scrub_url(url),
+                    url=shown,
                     field=error.field,
                 )
             attempt += 1
             log.info(
-                "retry %d/%d of %s %s in %.2fs: %s", attempt, self.max_retries, method, url, delay, error
+                "retry %d/%d of %s %s in %.2fs: %s",
+                attempt,
+                self.max_retries,
+                method,
+                shown,
+                delay,
+                shorten(scrub_url(str(error)), 300),
             )
             self._sleep(delay)
 

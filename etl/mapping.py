@@ -11,7 +11,7 @@ from typing import Any
 
 import jsonschema
 
-from etl.errors import MappingError, MappingFileError, TransformError
+from etl.errors import MappingError, MappingFileError
 from etl.paths import get_path, set_path
 from etl.transforms import BuildContext, get_custom, get_transform
 
@@ -232,6 +232,27 @@ class Mapping:
     def entities_for_stream(self, stream: str) -> list[EntitySpec]:
         return [e for e in self.entities.values() if any(stream_matches(s, stream) for s in e.streams)]
 
+    def needs(self, entity: str) -> dict[str, str]:
+        """Top-level record fields the entity reads (key, ids, filter, every field's sources), each with
+        the payload field that needs it: what a target checks the stream's SCHEMA against at start."""
+        spec = self.entity(entity)
+        out: dict[str, str] = {}
+
+        def need(path: str | None, why: str) -> None:
+            if path:
+                out.setdefault(path.split(".")[0], f"{entity}.{why}")
+
+        for key in spec.key if isinstance(spec.key, list) else [spec.key]:
+            need(key, "key")
+        need(spec.id_source, "odoo id")
+        need(spec.sku_source, "sku")
+        for cond in spec.filter:
+            need(cond.get("source"), "filter")
+        for fs in spec.fields:
+            for path in fs.source if isinstance(fs.source, list) else [fs.source]:
+                need(path, fs.target)
+        return out
+
     def accepts(self, entity: str, record: MappingABC[str, Any]) -> bool:
         """Whether the record passes the entity's filter (all conditions must hold)."""
         for cond in self.entity(entity).filter:
@@ -319,9 +340,9 @@ class Mapping:
         fn = get_transform(str(fs.transform)) if fs.type == "transform" else get_custom(str(fs.transform))
         try:
             return fn(value, fs.args, ctx)
-        except (TransformError, ValueError, TypeError, KeyError) as exc:
-            if isinstance(exc, MappingError):
-                raise
+        except MappingError:
+            raise
+        except Exception as exc:  # any failure of one record's transform is that record's, never the run's
             raise MappingError(
                 entity=entity,
                 field=fs.target,

@@ -13,13 +13,14 @@ hash compare and validates only the payloads that changed; with claims on, the c
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from etl.errors import MappingError
+from etl.errors import MappingError, StopRun
 from etl.ledger import Accepted, ClaimResult, Ledger, payload_hash
 from etl.mapping import EntitySpec
 from etl.mapping import Mapping as MappingFile
@@ -96,6 +97,23 @@ class RunSummary:
 
 
 Send = Callable[[list[OutboundItem]], list[SendResult]]
+
+
+def non_finite(value: Any, path: str = "") -> str | None:
+    """Path of the first infinite or NaN number in a payload (JSON has no such numbers), else None."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else (path or "<payload>")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found = non_finite(v, f"{path}.{k}" if path else str(k))
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found = non_finite(v, f"{path}[{i}]")
+            if found:
+                return found
+    return None
 
 
 class SyncEngine:
@@ -194,6 +212,15 @@ class SyncEngine:
             return None
         try:
             payload = self.mapping.build(entity, rec, self.config, key=key)
+            bad = non_finite(payload)
+            if bad:
+                raise MappingError(
+                    entity=entity,
+                    field=bad,
+                    key=key,
+                    reason="the value is infinite or not a number, which JSON cannot carry",
+                    fix="correct the value in Odoo",
+                )
             if validate and self.validator is not None and self.validator.has_schema(entity):
                 self.validator.check(entity, payload, key=key)
         except MappingError as exc:
@@ -201,6 +228,10 @@ class SyncEngine:
             return None
         except PayloadInvalid as exc:
             self.dead_letter(entity, key, rec, stream, self.invalid_reason(exc), "INVALID")
+            return None
+        except Exception as exc:  # whatever else goes wrong with one record is that record's, not the run's
+            reason = f"{entity} {key}: could not be built: {type(exc).__name__}: {exc}"
+            self.dead_letter(entity, key, rec, stream, reason, "MAPPING")
             return None
         return OutboundItem(
             entity=entity,
@@ -390,6 +421,8 @@ class SyncEngine:
         t0 = time.monotonic()
         try:
             answer = send(batch)
+        except StopRun:  # the credential or the server is wrong: no dead letters, the run stops
+            raise
         except Exception as exc:  # a whole-batch failure: every item becomes a dead letter, the run goes on
             log.warning("%s batch of %d failed: %s", entity, len(batch), exc)
             status = getattr(exc, "status", None)

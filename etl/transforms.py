@@ -117,9 +117,15 @@ def _decimal(value: Any, what: str) -> Decimal:
     if isinstance(value, bool):
         raise TransformError(f"{what} needs a number, got boolean {value!r}")
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise TransformError(f"{what} needs a number, got {value!r}") from None
+        raise TransformError(f"{what} needs a number, got {str(value)[:80]!r}") from None
+    if not number.is_finite():
+        raise TransformError(f"{what} needs a finite number, got {value!r}")
+    return number
+
+
+MAX_MINOR_UNITS = 2**53 - 1  # JavaScript's Number.MAX_SAFE_INTEGER: Medusa and Magento's JS read JSON so
 
 
 def currency_exponent(currency: str) -> int:
@@ -130,6 +136,11 @@ def currency_exponent(currency: str) -> int:
 def to_minor_units(amount: Any, currency: str) -> int:
     """Amount in minor units: KWD 1.5 → 1500 fils, EUR 1.5 → 150 cents (half-up)."""
     scaled = _decimal(amount, "minor_units") * (Decimal(10) ** currency_exponent(currency))
+    if abs(scaled) > MAX_MINOR_UNITS:
+        raise TransformError(
+            f"{amount!r} {currency} is {scaled:.3e} minor units, beyond the {MAX_MINOR_UNITS} a JSON "
+            "number keeps exact on every platform (2^53 - 1)"
+        )
     return int(scaled.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 

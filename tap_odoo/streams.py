@@ -33,6 +33,12 @@ def stream_name(model: str) -> str:
     return model.replace(".", "_")
 
 
+# computed fields read by default, what a catalogue needs: the price a customer pays for the variant
+# (lst_price = list_price + price_extra; list_price alone is the template's) and the cost (standard_price
+# is company-dependent, so not stored). ignore_fields removes them.
+DEFAULT_EXTRA_FIELDS: dict[str, tuple[str, ...]] = {"product.product": ("lst_price", "standard_price")}
+
+
 def per_model(config: Mapping[str, t.Any], key: str, model: str) -> t.Any:
     """A per-model setting, keyed by model (``product.product``) or stream name (``product_product``)."""
     values = config.get(key) or {}
@@ -70,10 +76,11 @@ class OdooStream(LeanStream):
         self.model = model
         self.fields_get = fields_get
         only = per_model(config, "fields", model)
+        extra = [*DEFAULT_EXTRA_FIELDS.get(model, ()), *(per_model(config, "extra_fields", model) or ())]
         self.field_names = default_fields(
             fields_get,
             include_binary=bool(config.get("include_binary", False)),
-            extra_fields=per_model(config, "extra_fields", model) or (),
+            extra_fields=extra,
             only_fields=only,
             ignore_fields=per_model(config, "ignore_fields", model) or (),
         )

@@ -21,6 +21,8 @@ from tap_odoo.stock import REQUIRED_MODELS, StockLevelsStream
 from tap_odoo.streams import OdooStream
 from tap_odoo.writer import BufferedSingerWriter
 
+SYNC_COMPLETE = "sync_complete"  # the end-of-sync mark's key; etl.singer.SYNC_COMPLETE reads the same
+
 DEFAULT_MODELS = (
     "res.partner",
     "res.company",
@@ -301,9 +303,17 @@ class TapOdoo(Tap):
             self._client.close()
 
     def sync_all(self) -> None:  # type: ignore[misc]  # final in singer-sdk; wrapped, not changed
-        """Sync every selected stream, then close the connections, also when the sync fails."""
+        """Sync every selected stream, then write the end-of-sync mark (a last STATE with the top-level key
+        ``sync_complete``: every selected stream was read whole, so a target may send what it sums over
+        them); close the connections, also when the sync fails. A tap that dies writes no mark. The mark is
+        not read back: ``load_state`` takes only ``bookmarks`` from the state it is given."""
         try:
             super().sync_all()
+            streams = sorted(name for name, stream in self.streams.items() if stream.selected)
+            finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            final: dict[str, t.Any] = dict(self.state)
+            final[SYNC_COMPLETE] = {"streams": streams, "finished_at": finished}
+            self._state_writer.write_state(t.cast(t.Any, final))
         finally:
             self.close()
 

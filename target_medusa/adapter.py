@@ -6,6 +6,7 @@ errors, Retry-After, the x-odoo-api-key header never logged); `medusa_http` sets
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from etl.http import HttpClient, HttpError
+from etl.errors import StopRun
+from etl.http import HttpClient, HttpError, unreachable
 from etl.sink import OutboundItem, SendResult
 
 LOG = logging.getLogger("target_medusa.adapter")
@@ -114,22 +116,31 @@ class MedusaAdapter:
     def _bulk(
         self, path: str, field: str, payloads: list[dict[str, Any]], one: Callable[[dict[str, Any]], Outcome]
     ) -> list[Outcome]:
-        """One bulk call; the items it refuses (by `results.errors[].index`, else by SKU) go again alone
-        through `one`. A bulk call refused as a whole goes item by item; one that failed for good after
-        retries (429/5xx/no answer) fails every item."""
+        """One bulk call, trusted only as far as it speaks: seed 002's bulk answers count what failed
+        (`failed`, `not_found`) and list nothing in `errors`. Items the answer names (`errors[].index` or
+        `.sku`, where a backend lists them) go again alone through `one`, for their own reason; when the
+        counts say items failed and the answer does not say which, the batch is halved and each half sent
+        again (every call is an upsert by SKU or an absolute quantity) until each failed item is alone. A
+        bulk call refused as a whole goes item by item; one that failed for good after retries (429/5xx)
+        fails every item; a 404 (no such route) or an answer that is not a bulk answer stops the run."""
         try:
             answer = self.http.call("POST", path, json={field: payloads})
         except HttpError as exc:
+            if exc.status == 404:
+                raise _no_route("POST", path, exc) from None
             if exc.retryable:
                 return [Outcome.failed(exc) for _ in payloads]
             LOG.warning("%s refused (%s); sending the %d items one by one", path, exc.kind, len(payloads))
             return [one(p) for p in payloads]
-        errors = (answer.get("results") or {}).get("errors") or []
-        failed = {int(e["index"]) for e in errors if isinstance(e, dict) and isinstance(e.get("index"), int)}
-        if errors and not failed:  # errors without indexes: match them by SKU
-            bad = {e.get("sku") for e in errors if isinstance(e, dict)}
-            failed = {i for i, p in enumerate(payloads) if p.get("sku") in bad}
-        return [one(p) if i in failed else Outcome(True) for i, p in enumerate(payloads)]
+        failed, named = read_bulk_answer(path, answer, payloads)
+        if not failed:
+            return [Outcome(True) for _ in payloads]
+        if len(named) == failed or len(payloads) == 1:
+            only = named if len(named) == failed else {0}
+            return [one(p) if i in only else Outcome(True) for i, p in enumerate(payloads)]
+        LOG.info("%s: %d of %d failed, the answer does not say which; halving", path, failed, len(payloads))
+        mid = len(payloads) // 2
+        return self._bulk(path, field, payloads[:mid], one) + self._bulk(path, field, payloads[mid:], one)
 
     def _pages(self, path: str, field: str) -> Iterator[dict[str, Any]]:
         """Every row of a paged `GET` (`limit` / `offset`, answer `{<field>: [...], total}`)."""
@@ -148,21 +159,51 @@ class MedusaAdapter:
         return self._bulk("/odoo/products/bulk", "products", payloads, self.send_product)
 
     def send_product(self, payload: dict[str, Any]) -> Outcome:
+        """`POST /odoo/products`; accepted only on seed 002 §5.1's answer (`success` true or a `product`)."""
+        answer = self._single("POST", "/odoo/products", payload)
+        if isinstance(answer, Outcome):
+            return answer
+        product = answer.get("product")
+        if answer.get("success") is not True and not isinstance(product, dict):
+            return _unreadable("POST /odoo/products", answer)
+        return Outcome(True, remote_id=(product or {}).get("id"))
+
+    def _single(self, method: str, path: str, payload: dict[str, Any]) -> dict[str, Any] | Outcome:
+        """One item's call: its JSON answer, or the failed Outcome; 404 other than SKU_NOT_FOUND (no such
+        route) stops the run; `success: false` in a 2xx answer is a failure, never a success."""
         try:
-            answer = self.http.call("POST", "/odoo/products", json=payload)
+            answer = self.http.call(method, path, json=payload)
         except HttpError as exc:
+            if exc.status == 404 and exc.code != "SKU_NOT_FOUND":
+                raise _no_route(method, path, exc) from None
             return Outcome.failed(exc)
-        product = answer.get("product") or {}
-        return Outcome(True, remote_id=product.get("id"))
+        if not isinstance(answer, dict):
+            return _unreadable(f"{method} {path}", answer)
+        if answer.get("success") is False:
+            error: dict[str, Any] = answer["error"] if isinstance(answer.get("error"), dict) else {}
+            return Outcome(
+                False, status=200, code=str(error.get("code") or "SUCCESS_FALSE"), message=str(error)[:300]
+            )
+        return answer
 
     def delete_product(self, sku: str) -> Outcome:
-        """`DELETE /odoo/products/{sku}`; SKU_NOT_FOUND means already gone, which is what we want."""
+        """`DELETE /odoo/products/{sku}`; SKU_NOT_FOUND means already gone, which is what we want. Any other
+        404 (`NOT_FOUND`: a wrong base path, or a backend that says no more) is not proof it is gone."""
         try:
-            self.http.call("DELETE", f"/odoo/products/{quote(sku, safe='')}")
+            answer = self.http.call("DELETE", f"/odoo/products/{quote(sku, safe='')}")
         except HttpError as exc:
-            if exc.code == "SKU_NOT_FOUND" or exc.status == 404:
+            if exc.code == "SKU_NOT_FOUND":
                 return Outcome(True, note="already absent")
+            if exc.status == 404:
+                out = Outcome.failed(exc)
+                out.message = (
+                    f"{exc.message} (HTTP 404 {exc.kind}, not SKU_NOT_FOUND: the product may still be in "
+                    "Medusa; check api_url)"
+                )
+                return out
             return Outcome.failed(exc)
+        if isinstance(answer, dict) and answer.get("success") is False:
+            return _unreadable(f"DELETE /odoo/products/{sku}", answer)
         return Outcome(True)
 
     # ---------------------------------------------------------------- stock
@@ -171,11 +212,9 @@ class MedusaAdapter:
         return self._bulk("/odoo/inventory/bulk-update", "items", items, self.send_stock_item)
 
     def send_stock_item(self, item: dict[str, Any]) -> Outcome:
-        try:
-            self.http.call("POST", "/odoo/inventory/update", json=item)
-        except HttpError as exc:
-            return Outcome.failed(exc)
-        return Outcome(True)
+        """`POST /odoo/inventory/update` (seed 002 §6.1 shows no answer: any 2xx without `success: false`)."""
+        answer = self._single("POST", "/odoo/inventory/update", item)
+        return answer if isinstance(answer, Outcome) else Outcome(True)
 
     def fetch_stock(self, skus: list[str] | None = None) -> dict[str, int]:
         """SKU -> stocked quantity from `GET /odoo/inventory` (all pages, or one call per SKU)."""
@@ -222,12 +261,72 @@ class MedusaAdapter:
             try:
                 if self.already_applied(order_id, payload["event_type"]):
                     return Outcome(True, remote_id=order_id, note="already applied")
-                self.http.call("POST", "/odoo/webhooks/order-status", json=payload, retry=False)
-                return Outcome(True, remote_id=order_id)
+                answer = self.http.call("POST", "/odoo/webhooks/order-status", json=payload, retry=False)
             except HttpError as exc:
                 if not exc.retryable:
                     return Outcome.failed(exc)
                 last = exc
                 time.sleep(min(2.0, 0.1 * 2**attempt))
+                continue
+            if not isinstance(answer, dict) or answer.get("success") is not True:
+                return _unreadable("POST /odoo/webhooks/order-status", answer)
+            return Outcome(True, remote_id=order_id)
         assert last is not None
+        if last.unreachable:
+            raise unreachable("medusa", last)
         return Outcome.failed(last)
+
+
+def read_bulk_answer(path: str, answer: Any, payloads: list[dict[str, Any]]) -> tuple[int, set[int]]:
+    """(how many items failed, the indexes the answer names) from a seed 002 bulk answer
+    `{success, results: {total, created?, updated, failed?, not_found?, errors: [...]}}`. Counts that do not
+    add up, or `success: false` with nothing counted, mean every item is in doubt. An answer without a
+    `results` object carrying counts is not Medusa's bulk answer: the run stops (api_url is wrong)."""
+    results = answer.get("results") if isinstance(answer, dict) else None
+    raw = {k: results[k] for k in COUNT_KEYS if k in results} if isinstance(results, dict) else {}
+    counts: dict[str, int] = {k: v for k, v in raw.items() if _count(v)}
+    if not isinstance(results, dict) or not counts or len(counts) != len(raw):
+        raise StopRun(
+            f"Medusa's answer to POST {path} is not a bulk answer (seed 002: {{success, results: {{total, "
+            f"updated, failed|not_found, errors}}}}): {json.dumps(answer, default=str)[:200]}; nothing was "
+            "taken as sent. Check api_url: it must be the MarqaSouq backend's base URL"
+        )
+    n = len(payloads)
+    failed = counts.get("failed", 0) + counts.get("not_found", 0)
+    total = results.get("total")
+    if (_count(total) and sum(counts.values()) != total) or (answer.get("success") is False and not failed):
+        failed = n  # the answer contradicts itself: every item is in doubt
+    named: set[int] = set()
+    skus = {str(p.get("sku")): i for i, p in enumerate(payloads)}
+    for entry in results.get("errors") or []:
+        if isinstance(entry, dict) and _count(entry.get("index")) and entry["index"] < n:
+            named.add(int(entry["index"]))
+        elif isinstance(entry, dict) and str(entry.get("sku")) in skus:
+            named.add(skus[str(entry.get("sku"))])
+    return min(failed, n), named
+
+
+COUNT_KEYS = ("created", "updated", "failed", "not_found")
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _no_route(method: str, path: str, exc: HttpError) -> StopRun:
+    return StopRun(
+        f"Medusa answered HTTP 404 {exc.kind} to {method} {path}: that route does not exist at this api_url "
+        "(it must be the MarqaSouq backend's base URL, e.g. https://admin.markasouqs.com, without /odoo); "
+        "nothing was sent past this point",
+        status=404,
+        url=exc.url,
+    )
+
+
+def _unreadable(call: str, answer: Any) -> Outcome:
+    return Outcome(
+        False,
+        status=200,
+        code="UNREADABLE_ANSWER",
+        message=f"{call} answered {json.dumps(answer, default=str)[:200]}, which does not say it is accepted",
+    )

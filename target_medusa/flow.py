@@ -41,6 +41,37 @@ def stream_name(stream: str) -> str:
     return stream.replace(".", "_").replace("-", "_")
 
 
+# what the flow itself reads of each stream, beside the mapping's sources
+ORDER_NEEDS = {
+    "sale_order": ("id", "name", "state", "client_order_ref"),
+    "stock_picking": ("state", "origin", "picking_type_code", "date_done"),
+    "account_move": ("name", "move_type", "state", "invoice_origin", "payment_state"),
+}
+
+
+def stream_needs(mapping: EtlMapping, config: Mapping[str, Any], stream: str) -> dict[str, str]:
+    """Fields of ``stream`` a run reads, each with what needs it: the mapping's sources for the entities
+    the stream feeds, the fields the settings name (brand_field, title_ar_field), and the flow's own."""
+    name = stream_name(stream)
+    needs: dict[str, str] = {}
+    for spec in mapping.entities_for_stream(name):
+        if name == "stock_levels" and spec.name == "inventory":
+            continue  # the inventory entity reads StockSums' records, built from the fields below
+        needs.update(mapping.needs(spec.name))
+    if name == "product_product":
+        needs.setdefault("active", "archived products (on_archive)")
+        for setting in ("brand_field", "title_ar_field"):
+            if config.get(setting):
+                needs.setdefault(str(config[setting]).split(".")[0], f"the setting {setting}")
+    elif name == "stock_levels":
+        quantity = str(config.get("quantity_field") or "qty_available")
+        for field in ("product_id", "default_code", "warehouse_id", "warehouse_code", quantity):
+            needs.setdefault(field, "stock per SKU (quantity_field, warehouses)")
+    for field in ORDER_NEEDS.get(name, ()):
+        needs.setdefault(field, "order status events (seed 002 section 13.3)")
+    return needs
+
+
 class MedusaEngine(SyncEngine):
     """etl's engine with Medusa's wording of dead letters and run status."""
 
@@ -50,7 +81,11 @@ class MedusaEngine(SyncEngine):
     def invalid_reason(self, exc: PayloadInvalid) -> str:
         return "VALIDATION_ERROR (before sending): " + "; ".join(str(i) for i in exc.issues)
 
+    incomplete_input = False  # the input ended before the tap's end-of-sync mark: aggregates held back
+
     def run_status(self) -> str:
+        if self.incomplete_input:
+            return "incomplete_input"
         return "failed" if self.summary.failed and self.fail_on_dead_letters else "done"
 
 
@@ -130,6 +165,13 @@ class MedusaFlow:
         if len(self.products) >= self.batch_size * self.concurrency:
             self._flush_products()
 
+    def reject(self, stream: str, record: Mapping[str, Any], reason: str) -> None:
+        """A record the flow could not take in (an odd shape or value): a dead letter, the run goes on."""
+        specs = self.mapping.entities_for_stream(stream_name(stream))
+        entity = specs[0].name if specs else stream_name(stream)
+        key = f"{stream} id {record.get('id', record.get('product_id', '?'))}"
+        self.engine.dead_letter(entity, key, record, stream, f"could not be read: {reason}", "MAPPING")
+
     def _product(self, stream: str, record: Mapping[str, Any]) -> None:
         sku = record.get("default_code")
         if record.get("_sdc_deleted_at") and not sku:
@@ -165,13 +207,17 @@ class MedusaFlow:
     # ---------------------------------------------------------------- sending
     finished_flush = False
 
+    input_complete = False  # the tap's end-of-sync mark arrived (set by etl.target.FlowTarget)
+
     def flush(self, *, final: bool = False) -> None:
         """Send what is buffered: products first (stock needs them), deletes; stock and order events only at
-        the end (`final`), once every warehouse row of a SKU is summed and every transition of an order is
-        known (they are then sent in the order a customer lives them)."""
+        the end (`final`) of a complete input, once every warehouse row of a SKU is summed and every
+        transition of an order is known (they are then sent in the order a customer lives them). An input
+        that ended before the tap's end-of-sync mark holds them back (`held_back`): a sum over some
+        warehouses' pages, or a `delivered` ahead of the `shipped` still unread, would be wrong in Medusa."""
         self._flush_products()
         self._flush_deletes()
-        if final:
+        if final and self.input_complete:
             self._flush_stock()
             self.events += self.orders.retry_waiting(final=True)
             self._flush_events()
@@ -180,6 +226,33 @@ class MedusaFlow:
     def has_deferred(self) -> bool:
         """Records read but not yet sent (STATE must not be emitted past them)."""
         return bool(self.products or self.deletes or self.stock or self.events or self.orders.waiting)
+
+    def held_back(self) -> str | None:
+        """What an incomplete input leaves unsent, in words (None when nothing waits)."""
+        if self.input_complete:
+            return None
+        parts = []
+        if self.stock:
+            parts.append(f"the stock of {len(self.stock.rows)} SKU(s)")
+        events = len(self.events) + len(self.orders.waiting)
+        if events:
+            parts.append(f"{events} order status change(s)")
+        return " and ".join(parts) or None
+
+    def abort(self, reason: str) -> None:
+        """Close the run as stopped (the platform refused the credential or could not be reached)."""
+        self.finished_flush = True
+        self.summary.failures.append(reason)
+        try:
+            self.ledger.finish_run(
+                self.run_id,
+                sent=self.summary.sent,
+                unchanged=self.summary.unchanged,
+                failed=self.summary.failed,
+                status="stopped",
+            )
+        finally:
+            self.http.close()
 
     def _changed(self, entity: str, records: Iterable[tuple[str, Mapping[str, Any]]]) -> list[OutboundItem]:
         """Payloads that changed since the last accepted one (validated; invalid ones become dead letters).
@@ -281,6 +354,7 @@ class MedusaFlow:
         """Send the rest, close the run in the ledger; raise DeadLettersFound when configured."""
         if not self.finished_flush:
             self.flush(final=True)
+        self.engine.incomplete_input = bool(self.held_back())
         try:
             return self.engine.finish()
         finally:

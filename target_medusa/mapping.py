@@ -47,6 +47,29 @@ def price(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> int | None:
     return to_minor_units(got, str(ctx.config.get("currency") or "KWD"))
 
 
+@register_custom("medusa_compare_at_price")
+def compare_at_price(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> int | None:
+    """Seed 002 section 8.2: `lst_price` (in minor units) when it is above `list_price`, else none. The
+    sources are [lst_price, list_price]; both are read, neither stands in for the other."""
+    lst, list_price = [*value, None, None][:2] if isinstance(value, list | tuple) else (None, None)
+    if lst is None or list_price is None or float(lst) <= float(list_price):
+        return None
+    return to_minor_units(lst, str(ctx.config.get("currency") or "KWD"))
+
+
+@register_custom("medusa_setting_field")
+def setting_field(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> str | None:
+    """Text of the Odoo field a setting names (`args.setting`, e.g. title_ar_field -> x_name_ar); none when
+    the setting is empty. The target checks at start that the stream carries that field."""
+    field = ctx.config.get(str(args.get("setting") or ""))
+    if not field:
+        return None
+    got = get_path(ctx.record, str(field))
+    if isinstance(got, Mapping):
+        got = got.get("name")
+    return str(got).strip() or None if got not in (None, False) else None
+
+
 @register_custom("medusa_currency_code")
 def currency_code(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> str:
     return str(ctx.config.get("currency") or "KWD").lower()
@@ -71,13 +94,7 @@ def category_handle(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> s
 @register_custom("medusa_brand")
 def brand(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> str | None:
     """Value of the configured `brand_field` (a many2one gives its name)."""
-    field = ctx.config.get("brand_field")
-    if not field:
-        return None
-    got = get_path(ctx.record, str(field))
-    if isinstance(got, Mapping | list):
-        got = get_path(got, "name")
-    return str(got).strip() or None if got not in (None, False) else None
+    return setting_field(value, {"setting": "brand_field"}, ctx)
 
 
 @register_custom("medusa_images")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
 from singer_sdk import typing as th
 
+from etl.mapping import Mapping as EtlMapping
+from etl.mapping import load_mapping
 from etl.target import ConfigError, FlowTarget
-from target_medusa.flow import MedusaFlow
+from target_medusa.flow import MedusaFlow, stream_needs
+from target_medusa.mapping import DEFAULT_MAPPING
 
 __all__ = ["CONFIG_SCHEMA", "ConfigError", "TargetMedusa", "check_config", "cli"]
 
@@ -36,6 +41,18 @@ CONFIG_SCHEMA = th.PropertiesList(
         description="Public Odoo URL for image links (/web/image/product.product/<id>/image_1920)",
     ),
     th.Property("brand_field", th.StringType, description="Odoo field holding the brand, e.g. x_brand"),
+    th.Property(
+        "title_ar_field",
+        th.StringType,
+        description="Odoo field holding the Arabic title (seed 002: name_ar, a custom field), e.g. x_name_ar",
+    ),
+    th.Property(
+        "require_sync_complete",
+        th.BooleanType,
+        default=True,
+        description="Send stock sums and order events only after the tap's end-of-sync mark (tap-odoo "
+        "writes it); off for a tap without it, accepting that a cut input sends partial sums",
+    ),
     th.Property(
         "warehouses",
         th.ArrayType(th.StringType),
@@ -126,6 +143,14 @@ class TargetMedusa(FlowTarget[MedusaFlow]):
 
     def make_flow(self) -> MedusaFlow:
         return MedusaFlow(self.config)
+
+    @cached_property
+    def mapping(self) -> EtlMapping:
+        lookups = self.config.get("lookups") or None
+        return load_mapping(self.config.get("mapping_file"), DEFAULT_MAPPING, lookups=lookups)
+
+    def required_fields(self, stream: str) -> Mapping[str, str]:
+        return stream_needs(self.mapping, self.config, stream)
 
 
 def cli() -> None:

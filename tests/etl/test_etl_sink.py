@@ -9,6 +9,7 @@ import pytest
 from etl_records import recorded
 from etl_shop import MAPPING, PLATFORM, ShopServer, write_files
 
+from etl.errors import StopRun
 from etl.ledger import Ledger
 from etl.mapping import Mapping
 from etl.sink import DeadLettersFound, SyncEngine
@@ -160,14 +161,21 @@ def test_retry_resends_fixed_dead_letters_and_keeps_the_others(
     assert left.key == "C-3" and left.attempts == 2 and left.run_id == retry.run_id
 
 
-def test_whole_batch_failure_and_wrong_token(shop: ShopServer, ledger: Ledger, tmp_path: Path) -> None:
+def test_wrong_token_stops_the_run_without_dead_letters(
+    shop: ShopServer, ledger: Ledger, tmp_path: Path
+) -> None:
+    """A 401 says the credential is wrong, not the record: the run stops with one error naming the status,
+    and no record becomes a dead letter (it was never really tried)."""
     eng = engine(shop, ledger, tmp_path, token="wrong")
-    eng.process(
-        "product_template", {"id": 1, "default_code": "A", "name": "x", "list_price": 1, "sale_ok": True}
-    )
-    assert eng.finish().failed == 1
-    [letter] = ledger.dead_letters()
-    assert "401" in letter.reason and "UNAUTHORIZED" in letter.reason and "wrong" not in letter.reason
+    for i in range(1, 4):
+        eng.process(
+            "product_template",
+            {"id": i, "default_code": f"A{i}", "name": "x", "list_price": 1, "sale_ok": True},
+        )
+    with pytest.raises(StopRun) as err:
+        eng.finish()
+    assert "401" in str(err.value) and "UNAUTHORIZED" in str(err.value) and "wrong" not in str(err.value)
+    assert ledger.dead_letters() == [] and eng.summary.failed == 0
 
 
 def test_stock_levels_with_lookup_and_safety_stock(shop: ShopServer, ledger: Ledger, tmp_path: Path) -> None:

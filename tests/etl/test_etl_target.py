@@ -37,8 +37,19 @@ class ProbeFlow:
         self.events.append(f"flush{' final' if final else ''} {len(self.waiting)}")
         self.waiting = []
 
+    input_complete = False
+
     def has_deferred(self) -> bool:
         return bool(self.waiting)
+
+    def reject(self, stream: str, record: Mapping[str, Any], reason: str) -> None:
+        self.events.append(f"reject {reason}")
+
+    def held_back(self) -> str | None:
+        return None
+
+    def abort(self, reason: str) -> None:
+        self.events.append("abort")
 
     def finish(self) -> None:
         self.events.append("finish")

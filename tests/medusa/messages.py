@@ -37,6 +37,7 @@ def recorded_products() -> list[dict[str, Any]]:
                 "default_code": rec["default_code"] or None,
                 "name": tmpl.get("name"),
                 "list_price": tmpl.get("list_price"),
+                "lst_price": tmpl.get("list_price"),  # no price_extra on the recorded variants
                 "type": tmpl.get("type"),
                 "categ_id": m2o(tmpl.get("categ_id")),
                 "description_sale": tmpl.get("description_sale") or None,
@@ -58,6 +59,7 @@ def product(i: int, **over: Any) -> dict[str, Any]:
         "default_code": f"GEN-{i:06d}",
         "name": f"Generated product {i}",
         "list_price": round(1 + (i % 500) * 0.25, 3),
+        "lst_price": round(1 + (i % 500) * 0.25, 3),
         "standard_price": 0.5,
         "type": "product",
         "categ_id": {"id": cid, "name": cname},
@@ -69,6 +71,8 @@ def product(i: int, **over: Any) -> dict[str, Any]:
         "write_date": "2026-11-22T13:40:56Z",
     }
     rec.update(over)
+    if "list_price" in over and "lst_price" not in over:  # no price_extra: the variant sells at list_price
+        rec["lst_price"] = over["list_price"]
     return rec
 
 
@@ -93,6 +97,7 @@ PRODUCT_SCHEMA = {
         "default_code": {"type": ["string", "null"]},
         "name": {"type": ["string", "null"]},
         "list_price": {"type": ["number", "null"]},
+        "lst_price": {"type": ["number", "null"]},
         "standard_price": {"type": ["number", "null"]},
         "type": {"type": ["string", "null"]},
         "categ_id": {"type": ["object", "null"]},
@@ -120,6 +125,25 @@ STOCK_SCHEMA = {
     },
 }
 OPEN_SCHEMA = {"type": "object", "properties": {"id": {"type": "integer"}}, "additionalProperties": True}
+ORDER_FIELDS = {
+    "sale_order": ["name", "state", "client_order_ref", "x_medusa_order_id", "delivery_status", "note"],
+    "stock_picking": ["state", "origin", "picking_type_code", "picking_type_id", "sale_id", "date_done"],
+    "account_move": ["name", "move_type", "state", "invoice_origin", "payment_state"],
+}
+
+
+def order_schema(name: str) -> dict[str, Any]:
+    """An order stream's schema with the fields tap-odoo gives it (what target-medusa checks at start)."""
+    fields = {f: {} for f in ORDER_FIELDS.get(name, [])}
+    return {**OPEN_SCHEMA, "properties": {**OPEN_SCHEMA["properties"], **fields}}
+
+
+def end_of_sync(streams: list[str]) -> str:
+    """tap-odoo's last STATE: every stream's bookmark and the end-of-sync mark."""
+    bookmarks = {name: {"done": True} for name in streams}
+    return json.dumps(
+        {"type": "STATE", "value": {"bookmarks": bookmarks, "sync_complete": {"streams": streams}}}
+    )
 
 
 def stream(
@@ -135,13 +159,21 @@ def catalogue(
     products: list[dict[str, Any]],
     stock: list[dict[str, Any]] | None = None,
     orders: dict[str, list[dict[str, Any]]] | None = None,
+    *,
+    complete: bool = True,
 ) -> str:
-    """The whole Singer input for one run, newline-terminated."""
+    """The whole Singer input for one run, newline-terminated; ``complete``: ending with tap-odoo's
+    end-of-sync mark, as a tap that read every stream whole does."""
     lines = list(stream("product_product", PRODUCT_SCHEMA, ["id"], products))
+    names = ["product_product"]
     if stock:
         lines += stream("stock_levels", STOCK_SCHEMA, ["product_id", "warehouse_code"], stock)
+        names.append("stock_levels")
     for name, recs in (orders or {}).items():
-        lines += stream(name, OPEN_SCHEMA, ["id"], recs)
+        lines += stream(name, order_schema(name), ["id"], recs)
+        names.append(name)
+    if complete:
+        lines.append(end_of_sync(names))
     return "\n".join(lines) + "\n"
 
 
