@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import typing as t
 from pathlib import Path
 
@@ -491,21 +492,60 @@ def test_bookmark_ids_survive_a_run_that_adds_to_the_same_second(fresh: t.Any) -
     assert third.ids("uom_uom") == []  # neither the old nor the new record of that second again
 
 
-@pytest.mark.parametrize(("prefetch", "expected_calls"), [(True, 2), (False, 1)])
-def test_next_page_is_fetched_while_the_current_one_is_written(
-    sb17: t.Any, prefetch: bool, expected_calls: int
-) -> None:
-    import time
+@pytest.mark.parametrize("prefetch", [True, False])
+def test_next_page_is_fetched_while_the_current_one_is_written(sb17: t.Any, prefetch: bool) -> None:
+    """With prefetch, page k+1 is read while the writer still holds page k, never more than one page ahead.
 
+    The server's `on_call` hook notes, as each page's search_read starts, how many records the writer had
+    asked for. No wall-clock bound: the writer holds the first record until page 2's read has started (an
+    Event; its timeout only bounds a broken build), so what is recorded is the same on every run.
+    """
     from tap_odoo.tap import TapOdoo
 
-    tap = TapOdoo(config=sandbox_config(sb17, models=["product.product"], page_size=10, prefetch=prefetch))
+    page = 10
+    asked = 0  # records the writer has asked for so far (the one it is waiting for included)
+    asked_at_read: list[int] = []  # per search_read of product.product, in order: `asked` when it started
+    page_read = {2: threading.Event(), 3: threading.Event()}
+
+    def hook(model: str, name: str, args: list[t.Any], kwargs: dict[str, t.Any]) -> None:
+        if (model, name) == ("product.product", "search_read"):
+            asked_at_read.append(asked)
+            if len(asked_at_read) in page_read:
+                page_read[len(asked_at_read)].set()
+
+    tap = TapOdoo(config=sandbox_config(sb17, models=["product.product"], page_size=page, prefetch=prefetch))
     stream = tap.streams["product_product"]
-    sb17.calls.reset()
-    records = iter(stream.get_records(None))
-    next(records)  # the writer holds the first record of page 1 ...
-    time.sleep(0.5)  # ... and is slow with it
-    calls = sb17.calls[("product.product", "search_read")]
-    # with prefetch, page 2 was asked for meanwhile (page 3 waits: one page ahead); without, only page 1
-    assert calls == expected_calls
-    assert len([next(records), *records]) == 71
+    sb17.on_call = hook
+    try:
+        records = iter(stream.get_records(None))
+        asked = 1
+        next(records)  # the writer holds the first record of page 1 ...
+        if prefetch:  # ... and page 2 is read meanwhile
+            assert page_read[2].wait(timeout=30), "page 2 was not read while page 1 was being written"
+            # page 3 cannot start before the writer takes page 2, whatever the timing; the wait only gives a
+            # build that reads further ahead the time to show it
+            assert not page_read[3].wait(timeout=1), "page 3 was read while the writer was still on page 1"
+            assert asked_at_read == [1, 1]
+        else:  # ... and nothing reads page 2 before the writer asks for it (the same kind of wait)
+            assert not page_read[2].wait(timeout=1), "page 2 was read ahead with prefetch off"
+            assert asked_at_read == [1]
+        written = 1
+        while True:
+            asked += 1
+            if next(records, None) is None:
+                break
+            written += 1
+    finally:
+        sb17.on_call = None
+    assert written == 72
+    pages = len(asked_at_read)
+    assert pages == -(-written // page)  # one search_read per page (the last one short)
+    if prefetch:
+        # page n (1-based) is read once the writer took page n-2, i.e. asked for a record of page n-1:
+        # ahead of the writer, never more than one page
+        assert asked_at_read[0] == 1
+        for n in range(2, pages + 1):
+            assert page * (n - 2) < asked_at_read[n - 1] <= page * (n - 1) + 1, asked_at_read
+    else:
+        # each page is read only when the writer asks for its first record
+        assert asked_at_read == [page * n + 1 for n in range(pages)]
