@@ -497,8 +497,10 @@ def test_next_page_is_fetched_while_the_current_one_is_written(sb17: t.Any, pref
     """With prefetch, page k+1 is read while the writer still holds page k, never more than one page ahead.
 
     The server's `on_call` hook notes, as each page's search_read starts, how many records the writer had
-    asked for. No wall-clock bound: the writer holds the first record until page 2's read has started (an
-    Event; its timeout only bounds a broken build), so what is recorded is the same on every run.
+    asked for. No wall-clock bound to meet: the writer holds the first record until page 2's read has started
+    (an Event; its timeout only bounds a broken build), and what is recorded is the same on every run. The
+    1 s waits for a read that must not happen pass whatever the timing; they give a build that reads too
+    far ahead (or with prefetch off) the time to show it.
     """
     from tap_odoo.tap import TapOdoo
 
