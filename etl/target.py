@@ -208,14 +208,14 @@ class FlowTarget(Target, Generic[FlowT]):
         except DeadLettersFound as exc:
             self.logger.error("%s", exc)
             sys.exit(1)
-        if cut or held:
+        if cut or not self.flow.input_complete:
             why = f"line {cut} of the input is broken off (not JSON)" if cut else "the input ended"
             self.logger.error(
-                "%s before the tap marked its sync complete (it stopped, or the input was cut): %s were not "
-                "sent, as parts of them may be missing, and no STATE was written past them; the next run "
-                "sends them",
+                "%s before the tap marked its sync complete (it stopped, or the input was cut): %s, and no "
+                "STATE was written past what was not sent; the next run sends it. (A tap that never writes "
+                "the mark: set require_sync_complete to false.)",
                 why,
-                held or "aggregates",
+                f"{held} were not sent, as parts of them may be missing" if held else "records read were sent",
             )
             sys.exit(1)
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from singer_sdk import typing as th
 
+from etl.errors import StopRun
 from etl.sink import DeadLettersFound
 from etl.target import ConfigError, FlowTarget
 
@@ -30,9 +31,13 @@ class ProbeFlow:
         self.records: list[tuple[str, Mapping[str, Any]]] = []
 
     def add(self, stream: str, record: Mapping[str, Any]) -> None:
+        if record.get("boom"):
+            raise ValueError(f"cannot take {record['boom']}")
         self.waiting.append((stream, record))
 
     def flush(self, *, final: bool = False) -> None:
+        if self.config.get("stop") and self.waiting:
+            raise StopRun("shop refused the credential: HTTP 401")
         self.records += self.waiting
         self.events.append(f"flush{' final' if final else ''} {len(self.waiting)}")
         self.waiting = []
@@ -63,7 +68,13 @@ class ProbeTarget(FlowTarget[ProbeFlow]):
         th.Property("batch_size", th.IntegerType, default=2),
         th.Property("concurrency", th.IntegerType, default=1),
         th.Property("fail", th.BooleanType, default=False),
+        th.Property("stop", th.BooleanType, default=False),
+        th.Property("needs", th.StringType),
+        th.Property("require_sync_complete", th.BooleanType, default=True),
     ).to_dict()
+
+    def required_fields(self, stream: str) -> Mapping[str, str]:
+        return {str(self.config["needs"]): "product.price"} if self.config.get("needs") else {}
 
     def check_config(self, config: dict[str, Any]) -> None:
         if int(config.get("batch_size", 2)) < 1:
@@ -73,7 +84,10 @@ class ProbeTarget(FlowTarget[ProbeFlow]):
         return ProbeFlow(self.config)
 
 
-def lines(n: int, state_after: int) -> str:
+END = {"type": "STATE", "value": {"bookmark": -1, "sync_complete": {"streams": ["product.product"]}}}
+
+
+def lines(n: int, state_after: int, complete: bool = True) -> str:
     schema = {
         "type": "SCHEMA",
         "stream": "product.product",
@@ -86,6 +100,8 @@ def lines(n: int, state_after: int) -> str:
         out.append(json.dumps({"type": "RECORD", "stream": "product.product", "record": record}))
         if i == state_after:
             out.append(json.dumps({"type": "STATE", "value": {"bookmark": i}}))
+    if complete:
+        out.append(json.dumps(END))
     return "\n".join(out) + "\n"
 
 
@@ -111,7 +127,55 @@ def test_records_reach_the_flow_as_floats_and_state_waits_for_them(
     assert flow.records[0][1]["_sdc_deleted_at"] == "2026-01-01T00:00:00Z"  # kept for deletions
     assert flow.events == ["flush 3", "flush final 0", "finish"]  # the STATE drained the sink
     states = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-    assert states and states[-1]["bookmark"] == 3
+    assert states and states[-1] == END["value"]
+
+
+def test_input_without_the_end_of_sync_mark_exits_1_and_says_so(
+    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    target, _, status = run({}, lines(3, state_after=3, complete=False), capsys)
+    assert status == 1 and target.flow.input_complete is False
+    assert "before the tap marked its sync complete" in caplog.text
+    _, _, status = run({"require_sync_complete": False}, lines(3, state_after=3, complete=False), capsys)
+    assert status == 0
+
+
+def test_a_line_broken_off_stops_reading_there_and_exits_1(
+    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    data = lines(4, state_after=4)
+    cut = data[: data.index('"id": 3') + 4]  # in the middle of the third record's line
+    target, out, status = run({}, cut, capsys)
+    assert status == 1 and [r["id"] for _, r in target.flow.records] == [1, 2]
+    assert "line 4 of the input is broken off" in caplog.text
+    assert "sync_complete" not in out
+
+
+def test_a_field_the_mapping_needs_missing_from_the_schema_stops_at_start(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(ConfigError) as err:
+        run({"needs": "lst_price"}, lines(2, state_after=2), capsys)
+    text = str(err.value)
+    assert "stream product.product has no field lst_price" in text and "product.price" in text
+    assert "extra_fields" in text and '"lst_price"' in text
+    target, _, status = run({"needs": "price"}, lines(2, state_after=2), capsys)
+    assert status == 0 and len(target.flow.records) == 2
+
+
+def test_a_record_the_flow_cannot_take_is_rejected_and_the_run_goes_on(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = lines(2, state_after=2).replace('{"id": 2,', '{"boom": "this", "id": 2,')
+    target, _, status = run({}, data, capsys)
+    assert status == 0 and [r["id"] for _, r in target.flow.records] == [1]
+    assert "reject ValueError: cannot take this" in target.flow.events
+
+
+def test_stop_run_exits_3_aborts_the_flow_and_writes_no_state(capsys: pytest.CaptureFixture[str]) -> None:
+    target, out, status = run({"stop": True}, lines(3, state_after=3), capsys)
+    assert status == 3 and target.flow.events[-1] == "abort"
+    assert out.strip() == ""
 
 
 def test_state_is_held_while_the_flow_has_records_waiting(capsys: pytest.CaptureFixture[str]) -> None:
