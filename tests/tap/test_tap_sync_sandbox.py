@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -164,13 +165,26 @@ def test_deletions_are_emitted_and_state_is_compact(fresh: t.Any) -> None:
     assert sorted(known) == sorted(first.ids("product_product"))
     assert len(state["known_ids"]) < len(known) / 4  # ranges, not one entry per id
 
+    assert all(r.get("_sdc_deleted_at") is None for r in first.records("product_product"))
+
     gone = sorted(first.ids("product_product"))[5:8]
     fresh.store.unlink("product.product", gone)
+    started = dt.datetime.now(dt.UTC)
     second = run_tap(config, state=first.state)
-    deleted = [r for r in second.records("product_product") if r.get("_sdc_deleted_at")]
-    assert sorted(r["id"] for r in deleted) == gone
+    ended = dt.datetime.now(dt.UTC)
+    marked = [r for r in second.records("product_product") if r.get("_sdc_deleted_at") is not None]
+    assert sorted(r["id"] for r in marked) == gone  # exactly the deleted ids, each once
+    for record in marked:
+        stamp = dt.datetime.fromisoformat(record["_sdc_deleted_at"])  # ISO-8601, with its UTC offset
+        assert stamp.utcoffset() == dt.timedelta(0), record
+        assert started <= stamp <= ended, (record, started, ended)  # stamped by this run, not before it
+    everything = fresh.store.search_read("product.product", [], ["id"], context={"active_test": False})
+    present = {r["id"] for r in everything}
+    assert not present & set(gone)
+    live = [r for r in second.records("product_product") if r.get("_sdc_deleted_at") is None]
+    assert {r["id"] for r in live} <= present  # no present record is marked deleted, none deleted is live
     third = run_tap(config, state=second.state)
-    assert [r for r in third.records("product_product") if r.get("_sdc_deleted_at")] == []
+    assert all(r.get("_sdc_deleted_at") is None for r in third.records("product_product"))
 
 
 def _sync_under_writes(pagination: str) -> tuple[set[int], set[int]]:
