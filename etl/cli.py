@@ -20,9 +20,13 @@ from etl.platforms import Platform, get_platform
 from etl.progress import Progress
 from etl.readiness import read_and_assess
 from etl.sink import SyncEngine
+from etl.text import shorten, strip_userinfo
 from etl.validation import PayloadValidator
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_CONFIG = 0, 1, 2
+CELL_LIMIT = 100  # characters of one table cell (a longer value is cut, saying how much was left out)
+KEY_SHOWN = 60  # characters of a record key or SKU in a table
+REASON_SHOWN = 90  # characters of a dead letter's reason in a table
 
 
 class ConfigError(Exception):
@@ -33,7 +37,7 @@ class ConfigError(Exception):
 
 
 def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
-    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
+    cells = [[("" if v is None else shorten(v, CELL_LIMIT)) for v in row] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
     out = [line, "  ".join("-" * w for w in widths)]
@@ -189,8 +193,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         conn = client.check()
     except Exception as exc:  # OdooAuthError, transport errors: their messages carry no secret
-        data = {"connection": {"success": False, "message": str(exc)}, "ok": False}
-        emit(args, data, f"Odoo connection: FAILED\n  {exc}")
+        message = strip_userinfo(str(exc))
+        data = {"connection": {"success": False, "message": message}, "ok": False}
+        emit(args, data, f"Odoo connection: FAILED\n  {shorten(message, 500)}")
         return EXIT_CONFIG
     connection = {
         "success": True,
@@ -200,7 +205,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         "database": conn.get("database"),
         "protocol": conn.get("protocol"),
         "username": conn.get("username"),
-        "url": conn.get("url"),
+        "url": strip_userinfo(str(conn.get("url") or "")) or None,
     }
     readiness = read_and_assess(client, mapping, Progress(not args.quiet), covered_warehouses(platform))
     data = {"connection": connection, "readiness": readiness.as_dict(), "ok": not readiness.blocking}
@@ -211,9 +216,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in readiness.counts.items())
     lines.append(f"  read {counts}")
     for issue in readiness.issues:
-        lines.append(f"  {issue.severity.upper():<9}{issue.code}: {issue.message}")
+        lines.append(f"  {issue.severity.upper():<9}{issue.code}: {shorten(issue.message, 300)}")
         if issue.examples:
-            lines.append(f"  {'':<9}e.g. {'; '.join(issue.examples[:5])}")
+            lines.append(f"  {'':<9}e.g. {'; '.join(shorten(e, KEY_SHOWN) for e in issue.examples[:5])}")
         lines.append(f"  {'':<9}fix: {issue.fix}")
     if not readiness.issues:
         lines.append("  no issues")
@@ -296,7 +301,10 @@ def cmd_retry(args: argparse.Namespace) -> int:
     if left:
         lines.append(
             table(
-                [[d.entity, d.key, d.attempts, d.reason[:100]] for d in left],
+                [
+                    [d.entity, shorten(d.key, KEY_SHOWN), d.attempts, shorten(d.reason, REASON_SHOWN)]
+                    for d in left
+                ],
                 ["ENTITY", "KEY", "ATTEMPTS", "REASON"],
             )
         )
@@ -320,7 +328,18 @@ def cmd_dead_letters(args: argparse.Namespace) -> int:
         }
         for d in letters
     ]
-    rows = [[d.id, d.run_id, d.platform, d.entity, d.key, d.attempts, d.reason[:90]] for d in letters]
+    rows = [
+        [
+            d.id,
+            d.run_id,
+            d.platform,
+            d.entity,
+            shorten(d.key, KEY_SHOWN),
+            d.attempts,
+            shorten(d.reason, REASON_SHOWN),
+        ]
+        for d in letters
+    ]
     text = (
         table(rows, ["ID", "RUN", "PLATFORM", "ENTITY", "KEY", "ATTEMPTS", "REASON"]) if letters else "none"
     )
@@ -363,8 +382,8 @@ def cmd_drift(args: argparse.Namespace) -> int:
                 [
                     [
                         r.status.upper(),
-                        r.sku,
-                        r.location,
+                        shorten(r.sku, KEY_SHOWN),
+                        shorten(r.location, KEY_SHOWN),
                         r.odoo_qty,
                         "-" if r.platform_qty is None else r.platform_qty,
                         "-" if r.diff is None else r.diff,
@@ -377,7 +396,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
     if len(listed) > len(shown):
         lines.append(f"... and {len(listed) - len(shown)} more (--rows N, or --json for all)")
     if errors:
-        lines.append(f"{len(errors)} stock row(s) could not be mapped, e.g. {errors[0]}")
+        lines.append(f"{len(errors)} stock row(s) could not be mapped, e.g. {shorten(errors[0], 300)}")
     code = EXIT_PROBLEMS if bad else EXIT_OK
     if args.fix and bad:
         ledger = ledger_of(args)
@@ -460,9 +479,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         code = args.func(args)
     except ConfigError as exc:
-        print(f"odoo-hub {args.command}: {exc}", file=sys.stderr)
+        print(f"odoo-hub {args.command}: {shorten(strip_userinfo(str(exc)), 1000)}", file=sys.stderr)
         code = EXIT_CONFIG
     except MappingFileError as exc:
-        print(f"odoo-hub {args.command}: {exc}", file=sys.stderr)
+        print(f"odoo-hub {args.command}: {shorten(strip_userinfo(str(exc)), 1000)}", file=sys.stderr)
         code = EXIT_CONFIG
     sys.exit(code)

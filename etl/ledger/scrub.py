@@ -1,4 +1,4 @@
-"""Remove secrets from anything the ledger stores (request/response bodies, headers, URLs)."""
+"""Remove secrets from anything the ledger stores (bodies, headers, URLs, user:password@ in URLs)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any
+
+from etl.text import strip_userinfo
 
 REDACTED = "***"
 SECRET_KEY = re.compile(
@@ -42,12 +44,13 @@ def scrub_text(text: str) -> str:
             return json.dumps(scrub(json.loads(text)), ensure_ascii=False)
         except ValueError:
             pass
-    text = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
+    text = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", strip_userinfo(text))
     return _QUERY_SECRET.sub(lambda m: m.group(1) + REDACTED, text)
 
 
 def scrub_url(url: str) -> str:
-    return _QUERY_SECRET.sub(lambda m: m.group(1) + REDACTED, url)
+    """A URL (or a text with URLs) without ``user:password@`` and with secret query parameters masked."""
+    return _QUERY_SECRET.sub(lambda m: m.group(1) + REDACTED, strip_userinfo(url))
 
 
 def body_text(body: Any) -> str | None:

@@ -8,7 +8,7 @@ import os
 import socket
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -32,8 +32,11 @@ from sqlalchemy.exc import IntegrityError
 
 from etl.ledger import schema as s
 from etl.ledger.scrub import body_text, scrub, scrub_url
+from etl.text import short_key
 
 T = TypeVar("T")
+
+KEY_LIMIT = 200  # keys (and SKUs) longer than this are stored as etl.text.short_key (columns hold 255)
 
 
 def payload_hash(payload: Any) -> str:
@@ -115,6 +118,17 @@ class Accepted:
     odoo_id: int | None = None
     remote_id: str | None = None
     sku: str | None = None
+
+
+def _fit(item: Accepted) -> Accepted:
+    """``item`` with its key and SKU as the ledger stores them (:func:`etl.text.short_key`)."""
+    if len(item.key) <= KEY_LIMIT and (item.sku is None or len(item.sku) <= KEY_LIMIT):
+        return item
+    return replace(item, key=short_key(item.key, KEY_LIMIT), sku=_opt_key(item.sku))
+
+
+def _opt_key(key: str | None) -> str | None:
+    return short_key(key, KEY_LIMIT) if key is not None else None
 
 
 CHUNK = 500
@@ -319,7 +333,7 @@ class Ledger:
 
     def get_binding(self, platform: str, entity: str, key: str) -> Binding | None:
         with self.engine.connect() as conn:
-            return self._binding(conn, platform, entity, key)
+            return self._binding(conn, platform, entity, short_key(key, KEY_LIMIT))
 
     @staticmethod
     def _binding(conn: Connection, platform: str, entity: str, key: str) -> Binding | None:
@@ -357,6 +371,7 @@ class Ledger:
         is gone (killed), or it is older than ``lease_seconds`` (the bound for runs on other hosts).
         """
         c = s.claims.c
+        key = short_key(key, KEY_LIMIT)
         where = and_(c.platform == platform, c.entity == entity, c.key == key)
         now = _now()
         with self._tx() as conn:
@@ -396,17 +411,17 @@ class Ledger:
 
     def hashes(self, platform: str, entity: str, keys: Iterable[str]) -> dict[str, str | None]:
         """key -> hash of the last accepted payload, for the keys that have a binding (chunked reads)."""
-        wanted = list(dict.fromkeys(keys))
+        stored = {short_key(k, KEY_LIMIT): k for k in keys}  # as stored -> as asked
         b = s.bindings.c
         out: dict[str, str | None] = {}
         with self.engine.connect() as conn:
-            for part in _chunks(wanted):
+            for part in _chunks(list(stored)):
                 rows = conn.execute(
                     select(b.key, b.payload_hash).where(
                         and_(b.platform == platform, b.entity == entity, b.key.in_(part))
                     )
                 )
-                out.update({row.key: row.payload_hash for row in rows})
+                out.update({stored[row.key]: row.payload_hash for row in rows})
         return out
 
     def claim_many(
@@ -422,6 +437,17 @@ class Ledger:
         """:meth:`claim` for a batch ``{key: payload_hash}`` in one transaction (same guarantees)."""
         if not items:
             return {}
+        stored = {k: short_key(k, KEY_LIMIT) for k in items}
+        if any(k != v for k, v in stored.items()):
+            found = self.claim_many(
+                platform,
+                entity,
+                {stored[k]: h for k, h in items.items()},
+                run_id=run_id,
+                force=force,
+                lease_seconds=lease_seconds,
+            )
+            return {k: found[stored[k]] for k in items}
         c = s.claims.c
         now = _now()
         stale_before = now - timedelta(seconds=lease_seconds)
@@ -503,7 +529,7 @@ class Ledger:
 
     def record_many(self, platform: str, accepted: Iterable[Accepted], run_id: int | None) -> None:
         """:meth:`record_success` for a batch, in one transaction."""
-        items = list(accepted)
+        items = [_fit(a) for a in accepted]
         if not items:
             return
         now = _now()
@@ -593,7 +619,7 @@ class Ledger:
     def release_many(self, platform: str, entity: str, keys: Iterable[str], *, run_id: int) -> None:
         c = s.claims.c
         with self._tx() as conn:
-            for part in _chunks(list(keys)):
+            for part in _chunks([short_key(k, KEY_LIMIT) for k in keys]):
                 conn.execute(
                     s.claims.delete().where(
                         and_(c.platform == platform, c.entity == entity, c.key.in_(part), c.run_id == run_id)
@@ -602,6 +628,7 @@ class Ledger:
 
     def release(self, platform: str, entity: str, key: str, *, run_id: int) -> None:
         c = s.claims.c
+        key = short_key(key, KEY_LIMIT)
         with self._tx() as conn:
             conn.execute(
                 s.claims.delete().where(
@@ -623,6 +650,8 @@ class Ledger:
         sku: str | None = None,
     ) -> None:
         """Remember the accepted payload (binding), release the claim, resolve an open dead letter."""
+        key = short_key(key, KEY_LIMIT)
+        sku = _opt_key(sku)
         now = _now()
         values: dict[str, Any] = {"payload_hash": payload_hash, "run_id": run_id, "synced_at": now}
         for name, value in (
@@ -678,7 +707,7 @@ class Ledger:
                     run_id=run_id,
                     platform=platform,
                     entity=entity,
-                    key=key,
+                    key=_opt_key(key),
                     outcome=outcome,
                     http_status=http_status,
                     error_code=error_code,
@@ -704,7 +733,7 @@ class Ledger:
                     "run_id": r.get("run_id"),
                     "platform": r["platform"],
                     "entity": r.get("entity"),
-                    "key": r.get("key"),
+                    "key": _opt_key(r.get("key")),
                     "outcome": r["outcome"],
                     "http_status": r.get("http_status"),
                     "error_code": r.get("error_code"),
@@ -744,7 +773,9 @@ class Ledger:
         reason: str,
         stream: str | None = None,
     ) -> int:
-        """Store (or re-open and count) the dead letter of ``key``; also releases its claim."""
+        """Store (or re-open and count) the dead letter of ``key``; also releases its claim. A key longer than
+        200 characters is stored as :func:`etl.text.short_key` (stable: the same record meets its letter)."""
+        key = short_key(key, KEY_LIMIT)
         now = _now()
         d, c = s.dead_letters.c, s.claims.c
         where = and_(d.platform == platform, d.entity == entity, d.key == key)
