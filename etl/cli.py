@@ -274,11 +274,17 @@ def cmd_stats(args: argparse.Namespace) -> int:
         "success_rate": "success rate %",
         "avg_duration_ms": "avg duration ms",
         "last_sync_at": "last sync",
-        "bound_records": "bound records",
+        "products_with_odoo_id": "products with odoo id",
         "runs": "runs",
         "open_dead_letters": "open dead letters",
     }
-    text = table([[labels[k], "-" if v is None else v] for k, v in stats.items()], ["FIGURE", "VALUE"])
+    rows: list[list[Any]] = []
+    for k, v in stats.items():
+        if k == "bindings_per_entity":
+            rows += [[f"bindings {name}", count] for name, count in v.items()]
+        else:
+            rows.append([labels.get(k, k), "-" if v is None else v])
+    text = table(rows, ["FIGURE", "VALUE"])
     emit(args, stats, text)
     return EXIT_OK
 

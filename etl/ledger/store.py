@@ -36,6 +36,7 @@ from etl.text import short_key
 
 T = TypeVar("T")
 
+PRODUCT_ENTITY = "product"  # the entity whose bindings are products (stats: products_with_odoo_id)
 KEY_LIMIT = 200  # keys (and SKUs) longer than this are stored as etl.text.short_key (columns hold 255)
 
 
@@ -849,7 +850,13 @@ class Ledger:
     # ------------------------------------------------------------ reporting
 
     def stats(self, platform: str | None = None) -> dict[str, Any]:
-        """Seed 001's figures over record-level outcomes (sent / failed events)."""
+        """Seed 001's figures over record-level outcomes (sent / failed events), and what is bound.
+
+        ``products_with_odoo_id`` (seed 001's name) counts the bindings of the ``product`` entity that carry
+        an Odoo id: platform products bound to an Odoo product (per platform; summed without ``platform``).
+        ``bindings_per_entity`` counts every binding by ``"<platform>/<entity>"`` (stock rows, order events,
+        order links... each under its own name).
+        """
         e, b, r = s.events.c, s.bindings.c, s.runs.c
         ev = select(
             func.count().label("total"),
@@ -857,21 +864,30 @@ class Ledger:
             func.avg(e.duration_ms).label("avg"),
             func.max(e.created_at).label("last"),
         ).where(e.outcome.in_(("sent", "failed")))
-        bq = (
+        bound = b.remote_id.is_not(None) | b.payload_hash.is_not(None)
+        pq = (
             select(func.count())
             .select_from(s.bindings)
-            .where(b.remote_id.is_not(None) | b.payload_hash.is_not(None))
+            .where(bound, b.entity == PRODUCT_ENTITY, b.odoo_id.is_not(None))
+        )
+        bq = (
+            select(b.platform, b.entity, func.count().label("n"))
+            .where(bound)
+            .group_by(b.platform, b.entity)
+            .order_by(b.platform, b.entity)
         )
         rq = select(func.count()).select_from(s.runs)
         dq = select(func.count()).select_from(s.dead_letters).where(s.dead_letters.c.resolved_at.is_(None))
         if platform:
             ev = ev.where(e.platform == platform)
+            pq = pq.where(b.platform == platform)
             bq = bq.where(b.platform == platform)
             rq = rq.where(r.platform == platform)
             dq = dq.where(s.dead_letters.c.platform == platform)
         with self.engine.connect() as conn:
             row = conn.execute(ev).one()
-            bound = conn.execute(bq).scalar_one()
+            products = conn.execute(pq).scalar_one()
+            per_entity = {f"{row.platform}/{row.entity}": int(row.n) for row in conn.execute(bq)}
             run_count = conn.execute(rq).scalar_one()
             open_dead = conn.execute(dq).scalar_one()
         total = int(row.total or 0)
@@ -884,7 +900,8 @@ class Ledger:
             "success_rate": round(ok * 100.0 / total, 2) if total else None,
             "avg_duration_ms": round(float(row.avg), 1) if row.avg is not None else None,
             "last_sync_at": last.isoformat().replace("+00:00", "Z") if isinstance(last, datetime) else last,
-            "bound_records": int(bound),
+            "products_with_odoo_id": int(products),
+            "bindings_per_entity": per_entity,
             "runs": int(run_count),
             "open_dead_letters": int(open_dead),
         }

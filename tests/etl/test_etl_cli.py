@@ -149,8 +149,10 @@ def test_history_stats_dead_letters_and_retry(shop: ShopServer, tmp_path: Path) 
     assert "done_with_errors" in run(["history"], env, expect=0).stdout
     stats = json.loads(run(["stats", "--json"], env, expect=0).stdout)
     assert (stats["total_syncs"], stats["successful_syncs"], stats["failed_syncs"]) == (4, 2, 2)
-    assert stats["success_rate"] == 50.0 and stats["bound_records"] == 2 and stats["open_dead_letters"] == 2
-    assert "success rate %" in run(["stats"], env, expect=0).stdout
+    assert stats["success_rate"] == 50.0 and stats["open_dead_letters"] == 2
+    assert stats["products_with_odoo_id"] == 2 and stats["bindings_per_entity"] == {"shop/product": 2}
+    shown = run(["stats"], env, expect=0).stdout
+    assert "success rate %" in shown and "products with odoo id" in shown and "bindings shop/product" in shown
     letters = json.loads(run(["dead-letters", "--json"], env, expect=0).stdout)
     assert sorted(d["key"] for d in letters) == ["B-2", "C-3"]
 
