@@ -62,3 +62,13 @@ def start_target(config: dict[str, Any], tmp_path: Path, name: str = "config.jso
 
 def ledger_of(config: dict[str, Any]) -> Ledger:
     return Ledger(config["ledger_url"])
+
+
+def events_sent(state: Any) -> dict[str, list[str]]:
+    """Per Medusa order, its event types in the order of their first arrival (a repeat is not listed)."""
+    out: dict[str, list[str]] = {}
+    for event in state.order_events:
+        kinds = out.setdefault(event["order"]["medusa_order_id"], [])
+        if event["event_type"] not in kinds:
+            kinds.append(event["event_type"])
+    return out

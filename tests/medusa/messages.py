@@ -134,8 +134,8 @@ ORDER_FIELDS = {
 
 def order_schema(name: str) -> dict[str, Any]:
     """An order stream's schema with the fields tap-odoo gives it (what target-medusa checks at start)."""
-    fields = {f: {} for f in ORDER_FIELDS.get(name, [])}
-    return {**OPEN_SCHEMA, "properties": {**OPEN_SCHEMA["properties"], **fields}}
+    fields: dict[str, Any] = {"id": {"type": "integer"}, **{f: {} for f in ORDER_FIELDS.get(name, [])}}
+    return {"type": "object", "properties": fields, "additionalProperties": True}
 
 
 def end_of_sync(streams: list[str]) -> str:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from sandbox.medusa import MedusaSandbox
 
-from .helpers import ledger_of, start_target
+from .helpers import events_sent, ledger_of, start_target
 from .messages import catalogue, product, stock_row
 from .test_crash import ORDERS
 
@@ -40,6 +39,8 @@ def test_ten_percent_faults_same_end_state(
     assert injected["429"] + injected["503"] >= 5 and injected["drop"] + injected["drop_after"] >= 2, injected
     assert len(medusa.state.products) == n and set(medusa.state.created.values()) == {1}
     assert medusa.state.stock() == {f"GEN-{i + 1:06d}": i % 11 for i in range(n)}
-    events = Counter((e["order"]["medusa_order_id"], e["event_type"]) for e in medusa.state.order_events)
-    assert len(events) == ORDERS * 2 and max(events.values()) == 1  # display ids resolved, each event once
+    # display ids resolved, each transition arrived, first in order (a dropped answer may repeat one: the
+    # seed's minimal answers give no way to ask whether it arrived; the webhook's effect is the same)
+    expected = {f"order_{k}": ["order.confirmed", "order.shipped"] for k in range(1, ORDERS + 1)}
+    assert events_sent(medusa.state) == expected
     assert ledger_of(config).dead_letters("medusa") == []

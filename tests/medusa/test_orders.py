@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from sandbox.medusa import MedusaSandbox
+from sandbox.medusa import MedusaSandbox, serve_medusa
 
-from .helpers import ledger_of, run_in_process
+from .helpers import KEY, ledger_of, run_in_process
 from .messages import catalogue
 
 
@@ -111,14 +112,31 @@ def test_transitions_are_sent_once_in_order(medusa: MedusaSandbox, config: dict[
     assert links["id:3"] == "order_C" and links["name:S00002"] == "order_B"
 
 
-def test_event_already_in_medusa_is_not_posted_again(medusa: MedusaSandbox, config: dict[str, Any]) -> None:
-    """Killed after Medusa took the event, before the ledger noted it: the order metadata in Medusa tells."""
+def test_event_already_in_medusa_is_not_posted_again_where_medusa_shows_it(tmp_path: Path) -> None:
+    """Killed after Medusa took the event, before the ledger noted it: a backend whose GET /odoo/orders/{id}
+    carries the `metadata.odoo_<event>` flags (the sandbox's rich answers; seed 002 does not show them)
+    tells, and the event is not posted again."""
+    with serve_medusa(api_key=KEY, port=0, answers="rich") as rich:
+        config = {"api_url": rich.url, "api_key": KEY, "ledger_url": f"sqlite:///{tmp_path}/l.sqlite"}
+        order = rich.state.add_order("order_K", display_id=7)
+        order["metadata"]["odoo_confirmed"] = True
+        records = {"sale_order": [sale_order(5, "sale", "MEDUSA-order_K")]}
+        assert run_in_process(config, catalogue([], orders=records)).status == 0
+        assert rich.state.order_events == []
+    assert ledger_of(config).get_binding("medusa", "order_status", "order_K:order.confirmed") is not None
+
+
+def test_seed_minimal_medusa_cannot_tell_so_the_event_is_posted_once_per_run(
+    medusa: MedusaSandbox, config: dict[str, Any]
+) -> None:
+    """Seed 002's GET /odoo/orders/{id} has no metadata: an event a killed run may have sent is posted again
+    (at least once; the webhook sets flags, so the repeat changes nothing), and never again once recorded."""
     order = medusa.state.add_order("order_K", display_id=7)
     order["metadata"]["odoo_confirmed"] = True
     records = {"sale_order": [sale_order(5, "sale", "MEDUSA-order_K")]}
     assert run_in_process(config, catalogue([], orders=records)).status == 0
-    assert medusa.state.order_events == []
-    assert ledger_of(config).get_binding("medusa", "order_status", "order_K:order.confirmed") is not None
+    assert run_in_process(config, catalogue([], orders=records)).status == 0
+    assert medusa.state.events_for("order_K") == ["order.confirmed"]
 
 
 def test_unknown_medusa_order_goes_to_dead_letters(medusa: MedusaSandbox, config: dict[str, Any]) -> None:
