@@ -178,3 +178,88 @@ def test_secrets_stay_out_of_the_stop_message(
     assert result.status == 3
     assert "s3cret-wrong-key" not in caplog.text and KEY not in caplog.text
     assert "refused the credential" in caplog.text
+
+
+def test_a_route_level_404_on_delete_is_not_already_deleted(
+    medusa: MedusaSandbox, config: dict[str, Any]
+) -> None:
+    """Only SKU_NOT_FOUND means gone: NOT_FOUND (a wrong base path here) leaves a dead letter, not a
+    product recorded as deleted."""
+    config |= {"api_url": medusa.url + "/admin", "on_archive": "delete"}
+    result = run_in_process(config, catalogue([product(2, active=False)]))
+    assert result.status == 0
+    [letter] = ledger_of(config).dead_letters("medusa")
+    assert letter.key == "GEN-000002" and "NOT_FOUND" in letter.reason and "SKU_NOT_FOUND" in letter.reason
+    assert ledger_of(config).bindings("medusa", "product") == []
+
+
+# ---------------------------------------------------------------- 4. how bulk answers are read
+N4 = [{"sku": f"S{i}"} for i in range(4)]
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (
+            {"success": True, "results": {"total": 4, "created": 0, "updated": 4, "failed": 0, "errors": []}},
+            0,
+        ),
+        ({"success": True, "results": {"total": 4, "updated": 3, "not_found": 1, "errors": []}}, 1),
+        ({"success": False, "results": {"total": 4, "updated": 4, "not_found": 0, "errors": []}}, 4),
+        ({"success": True, "results": {"total": 5, "updated": 4, "failed": 0, "errors": []}}, 4),
+    ],
+)
+def test_bulk_answer_counts_say_how_many_failed(answer: dict[str, Any], expected: int) -> None:
+    from target_medusa.adapter import read_bulk_answer
+
+    assert read_bulk_answer("/odoo/inventory/bulk-update", answer, N4) == (expected, set())
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"not_found": 1, "errors": []},  # counts outside `results`: not seed 002's shape
+        {"success": True},
+        {"success": True, "results": {"errors": []}},
+        {"success": True, "results": {"updated": "4"}},
+        "<html>ok</html>",
+        [],
+    ],
+)
+def test_a_bulk_answer_that_cannot_be_read_stops_the_run(answer: Any) -> None:
+    from etl.errors import StopRun
+    from target_medusa.adapter import read_bulk_answer
+
+    with pytest.raises(StopRun, match="is not a bulk answer"):
+        read_bulk_answer("/odoo/products/bulk", answer, N4)
+
+
+def test_named_failures_are_used_when_a_backend_lists_them() -> None:
+    from target_medusa.adapter import read_bulk_answer
+
+    answer = {"results": {"total": 4, "updated": 2, "failed": 2, "errors": [{"index": 1}, {"sku": "S3"}]}}
+    assert read_bulk_answer("/odoo/products/bulk", answer, N4) == (2, {1, 3})
+
+
+# ---------------------------------------------------------------- 6. a mapping never falls back silently
+def test_a_product_stream_without_lst_price_stops_at_start_naming_it(config: dict[str, Any]) -> None:
+    data = catalogue([product(1)]).replace('"lst_price": {"type": ["number", "null"]}, ', "")
+    with pytest.raises(Exception, match="no field lst_price") as err:
+        run_in_process(config, data)
+    assert "product.price" in str(err.value) and 'extra_fields {"product.product": ["lst_price"]}' in str(
+        err.value
+    )
+
+
+def test_price_is_the_variants_sales_price_and_compare_at_follows_seed_8_2(
+    medusa: MedusaSandbox, config: dict[str, Any]
+) -> None:
+    """A Conference Chair variant in a real Odoo 17: list_price 33.0, price_extra 6.4, lst_price 39.4."""
+    chair = product(24, default_code="E-COM13", list_price=33.0, lst_price=39.4)
+    plain = product(25, list_price=12.5)
+    assert run_in_process(config, catalogue([chair, plain])).status == 0
+    got = medusa.state.products["E-COM13"]
+    assert got["price"] == 39400  # not the template's 33000
+    assert got.get("compare_at_price") == 39400  # seed 002 8.2: lst_price when above list_price
+    assert medusa.state.products["GEN-000025"]["price"] == 12500
+    assert medusa.state.products["GEN-000025"].get("compare_at_price") is None
