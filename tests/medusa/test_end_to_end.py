@@ -101,13 +101,14 @@ def test_tap_to_target_end_state_matches_odoo(
             "product.product",
             "search_read",
             [["default_code", "!=", False], ["type", "in", ["product", "consu"]]],
-            fields=["default_code", "name", "list_price", "qty_available"],
+            fields=["default_code", "name", "lst_price", "qty_available"],
         )
         expected = {r["default_code"]: r for r in rows}
         assert set(medusa.state.products) == set(expected)
         for sku, row in expected.items():
             got = medusa.state.products[sku]
-            assert (got["title"], got["price"]) == (row["name"], round(row["list_price"] * 1000)), sku
+            # the variant's sales price (lst_price), read by the tap's default product stream
+            assert (got["title"], got["price"]) == (row["name"], round(row["lst_price"] * 1000)), sku
         stock = medusa.state.stock()
         assert {sku: stock[sku] for sku in expected} == {
             sku: max(0, math.floor(r["qty_available"])) for sku, r in expected.items()
