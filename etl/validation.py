@@ -14,8 +14,11 @@ from typing import Any
 import jsonschema
 
 from etl.fastcheck import Check, compile_file
+from etl.text import shorten
 
 SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+REASON_LIMIT = 300  # characters of one issue's reason: a 1 MB value is cut, not copied into dead letters
+VALUE_SHOWN = 80  # characters of the offending value inside a reason
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,17 @@ def json_path(parts: Any) -> str:
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else f".{part}"
     return out
+
+
+def _reason(error: jsonschema.ValidationError) -> str:
+    """jsonschema's message with a long offending value cut (``'SSSS…[+999,940 chars]' is not of type``)."""
+    message = error.message
+    if len(message) <= REASON_LIMIT:
+        return message
+    shown = repr(error.instance)
+    if len(shown) > VALUE_SHOWN and shown in message:
+        message = message.replace(shown, shorten(shown, VALUE_SHOWN))
+    return shorten(message, REASON_LIMIT)
 
 
 class PayloadValidator:
@@ -91,7 +105,7 @@ class PayloadValidator:
     def issues(self, entity: str, payload: Any) -> list[ValidationIssue]:
         """Every issue of a payload (jsonschema, with JSON paths); empty when it is valid."""
         errors = sorted(self.validator(entity).iter_errors(payload), key=lambda e: list(map(str, e.path)))
-        return [ValidationIssue(json_path(e.absolute_path), e.message) for e in errors]
+        return [ValidationIssue(json_path(e.absolute_path), _reason(e)) for e in errors]
 
     def check(self, entity: str, payload: Any, key: str | None = None) -> None:
         """Raise :class:`PayloadInvalid` listing every issue; the fast check passes valid payloads."""

@@ -20,6 +20,7 @@ from test_etl_sink import engine
 from etl.http import HttpClient, HttpError
 from etl.ledger import Accepted, ClaimResult, Ledger
 from etl.text import short_key, shorten, strip_userinfo
+from etl.validation import PayloadInvalid, PayloadValidator
 
 MB = 1_000_000
 
@@ -205,3 +206,15 @@ def test_megabyte_skus_through_the_engine_and_odoo_hub(shop: ShopServer, tmp_pat
         eng.process("product_template", rec)
     assert eng.finish().sent == 2  # the two fixed ones, under their short keys; OK-1 unchanged
     assert ledger.dead_letters("shop") == []
+
+
+def test_a_megabyte_value_is_cut_in_validation_reasons() -> None:
+    validator = PayloadValidator("medusa")
+    payload = {"sku": "A", "title": "Desk", "price": "9" * MB, "category_handle": "Not A Slug " * 100_000}
+    issues = {i.path: i.reason for i in validator.issues("product", payload)}
+    assert set(issues) == {"$.price", "$.category_handle"}
+    assert all(len(reason) <= 300 for reason in issues.values())
+    assert "is not of type 'integer'" in issues["$.price"] and "chars]" in issues["$.price"]
+    with pytest.raises(PayloadInvalid) as err:
+        validator.check("product", payload, key="A")
+    assert len(str(err.value)) < 1000
