@@ -24,6 +24,7 @@ from etl.errors import MappingError, StopRun
 from etl.ledger import Accepted, ClaimResult, Ledger, payload_hash
 from etl.mapping import EntitySpec
 from etl.mapping import Mapping as MappingFile
+from etl.text import shorten
 from etl.validation import PayloadInvalid, PayloadValidator
 
 log = logging.getLogger("etl.sink")
@@ -319,7 +320,7 @@ class SyncEngine:
         code: str | None = None,
     ) -> None:
         """A record that will not be sent: dead letter (upsert per key), a ``failed`` event, counted."""
-        log.warning("%s %s -> dead letter: %s", entity, key, reason)
+        log.warning("%s %s -> dead letter: %s", entity, shorten(key, 60), shorten(reason))
         self.ledger.add_dead_letter(
             run_id=self.run_id,
             platform=self.platform,

@@ -215,7 +215,7 @@ class FlowTarget(Target, Generic[FlowT]):
                 "STATE was written past what was not sent; the next run sends it. (A tap that never writes "
                 "the mark: set require_sync_complete to false.)",
                 why,
-                f"{held} were not sent, as parts of them may be missing" if held else "records read were sent",
+                f"{held} were not sent, as parts may be missing" if held else "what was read was sent",
             )
             sys.exit(1)
 

@@ -169,10 +169,10 @@ def test_product_create_then_update_by_sku(medusa: MedusaSandbox, api: requests.
     ("override", "field"),
     [
         ({"sku": ""}, "sku"),
-        ({"title": "x" * 300}, "title"),
+        ({"title": "  "}, "title"),
         ({"price": -1}, "price"),
         ({"price": 12.5}, "price"),
-        ({"barcode": "12AB"}, "barcode"),
+        ({"barcode": 629123}, "barcode"),
         ({"weight": -3}, "weight"),
         ({"currency_code": "KWD"}, "currency_code"),
         ({"category_handle": "Bad Handle"}, "category_handle"),
