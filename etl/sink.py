@@ -345,6 +345,10 @@ class SyncEngine:
 
     # ------------------------------------------------------------ sending
 
+    def buffered(self) -> int:
+        """Records taken in and not sent yet (STATE must not pass them)."""
+        return sum(len(b) for b in self._buffers.values())
+
     def flush(self, entity: str | None = None) -> None:
         """Send everything buffered (for one entity, or all)."""
         for name in [entity] if entity else list(self._buffers):

@@ -198,7 +198,7 @@ class FlowTarget(Target, Generic[FlowT]):
         super()._write_state_message(state)
 
     def process_endofpipe(self) -> None:
-        if self.config.get("require_sync_complete") is False:
+        if not self.config.get("require_sync_complete", True):
             self.flow.input_complete = True  # a tap without the mark: the user accepts partial aggregates
         super().process_endofpipe()
         cut = getattr(self.message_reader, "broken_line", None)

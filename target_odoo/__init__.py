@@ -1,0 +1,1 @@
+"""target-odoo: the one writer into Odoo, for every source platform (Medusa, Linkit, Magento, Optiply)."""
