@@ -144,6 +144,9 @@ def ledger_of(args: argparse.Namespace) -> Ledger:
 
 
 def validator_of(platform: Platform) -> PayloadValidator:
+    hook = getattr(platform, "validator", None)  # a platform whose schemas are not one per entity
+    if callable(hook):
+        return hook(platform_config(platform))
     return PayloadValidator(platform.name, getattr(platform, "schema_dir", None))
 
 
@@ -186,6 +189,14 @@ def covered_warehouses(platform: Platform | None) -> list[str] | None:
 # ---------------------------------------------------------------- commands
 
 
+def import_issues_of(platform: Platform | None, client: Any) -> list[Any]:
+    """What would block writing INTO Odoo, for a platform that writes there (``import_issues`` hook)."""
+    hook = getattr(platform, "import_issues", None)
+    if platform is None or not callable(hook):
+        return []
+    return list(hook(client, platform_config(platform)))
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     platform = platform_of(args, required=False)
     mapping = mapping_of(args, platform)
@@ -208,7 +219,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         "url": strip_userinfo(str(conn.get("url") or "")) or None,
     }
     readiness = read_and_assess(client, mapping, Progress(not args.quiet), covered_warehouses(platform))
-    data = {"connection": connection, "readiness": readiness.as_dict(), "ok": not readiness.blocking}
+    importing = import_issues_of(platform, client)
+    blocked = readiness.blocking or any(i.severity == "blocking" for i in importing)
+    data = {
+        "connection": connection,
+        "readiness": readiness.as_dict(),
+        "import": [vars(i) for i in importing],
+        "ok": not blocked,
+    }
     lines = ["Odoo connection: OK"]
     lines += [f"  {k:<13}{v}" for k, v in connection.items() if k not in ("success", "message")]
     lines.append("")
@@ -222,8 +240,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         lines.append(f"  {'':<9}fix: {issue.fix}")
     if not readiness.issues:
         lines.append("  no issues")
+    if importing:
+        lines.append("")
+        lines.append("Import into Odoo" + (" - BLOCKED" if blocked else ""))
+        for item in importing:
+            lines.append(f"  {item.severity.upper():<9}{item.code}: {shorten(item.message, 300)}")
+            if item.examples:
+                lines.append(f"  {'':<9}e.g. {'; '.join(shorten(e, KEY_SHOWN) for e in item.examples[:5])}")
+            lines.append(f"  {'':<9}fix: {item.fix}")
     emit(args, data, "\n".join(lines))
-    return EXIT_PROBLEMS if readiness.blocking else EXIT_OK
+    return EXIT_PROBLEMS if blocked else EXIT_OK
 
 
 def cmd_history(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ from etl.errors import PlatformUnavailable
 from etl.ledger import Ledger
 from etl.sink import Adapter
 
-KNOWN_PLATFORMS = ("medusa", "linkit", "magento")
+KNOWN_PLATFORMS = ("medusa", "linkit", "magento", "odoo")
 
 
 @runtime_checkable
