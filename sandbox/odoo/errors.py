@@ -161,18 +161,24 @@ def recorded_fault(key: str) -> dict[str, Any]:
     return data
 
 
+DEFAULT_GROUPS = [  # as recorded for product.product (recordings/faults.json)
+    "Administration/Settings",
+    "Inventory/Administrator",
+    "Invoicing/Billing Administrator",
+    "Manufacturing/Administrator",
+    "Point of Sale/Administrator",
+    "Purchase/Administrator",
+    "Sales/Administrator",
+]
+ACCESS_GROUPS = {  # models whose groups differ, as recorded (recordings/writes/writes.json)
+    "account.tax": ["Invoicing/Billing Administrator"],
+}
+
+
 def access_groups_text(model: str, description: str, operation: str) -> str:
-    """The AccessError text Odoo 17 gives a user without write rights (as recorded for product.product)."""
+    """The AccessError text Odoo 17 gives a user without write rights (as recorded)."""
     verb = {"create": "create", "write": "modify", "unlink": "delete", "read": "read"}[operation]
-    groups = [
-        "Administration/Settings",
-        "Inventory/Administrator",
-        "Invoicing/Billing Administrator",
-        "Manufacturing/Administrator",
-        "Point of Sale/Administrator",
-        "Purchase/Administrator",
-        "Sales/Administrator",
-    ]
+    groups = ACCESS_GROUPS.get(model, DEFAULT_GROUPS)
     lines = "".join(f"\t- {g}\n" for g in groups)
     return (
         f"You are not allowed to {verb} '{description}' ({model}) records.\n\n"

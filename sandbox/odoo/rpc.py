@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from sandbox.odoo import business
 from sandbox.odoo.errors import (
     AccessDenied,
     AccessError,
@@ -114,7 +115,7 @@ class Services:
             raise AccessError(
                 f"Private methods (such as {name}) cannot be called remotely.", "check_method_name"
             )
-        method = METHODS.get(name)
+        method = METHODS.get(name) or business.METHODS.get((model, name))
         if method is None:
             raise OdooAttributeError(f"type object {model!r} has no attribute {name!r}", "call_kw")
         self.sb.calls.add(model, name)
@@ -125,7 +126,8 @@ class Services:
         if not isinstance(context, dict):
             raise OdooTypeError(f"context must be a dict, got {context!r}")
         try:
-            return method(self.store, model, uid, context, *args, **kwargs)
+            with self.store.transaction(uid, context):  # one call, one transaction, as in Odoo
+                return method(self.store, model, uid, context, *args, **kwargs)
         except TypeError as exc:
             raise OdooTypeError(f"{name}() {exc}", "call_kw") from exc
 
@@ -280,4 +282,5 @@ METHODS: dict[str, Method] = {
     "default_get": _default_get,
     "context_get": _context_get,
 }
-RECORD_METHODS = {"read", "write", "unlink", "exists"}
+RECORD_METHODS = {"read", "write", "unlink", "exists", *(name for _, name in business.METHODS)}
+RECORD_METHODS.discard("check_object_reference")

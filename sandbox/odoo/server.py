@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from sandbox.odoo.business import XMLRPC_NONE_FAULT
 from sandbox.odoo.errors import NotFound, OdooError, Unauthorized, UserError
 from sandbox.odoo.generator import generate
 from sandbox.odoo.rpc import VERSION_RE, Services
@@ -209,7 +210,13 @@ class Handler(BaseHTTPRequestHandler):
         try:
             params, method = xmlrpc.client.loads(body, use_builtin_types=True)
             result = self.sb.services.dispatch(service, method or "", list(params))
-            payload = xmlrpc.client.dumps((_no_none(result),), methodresponse=True, allow_none=False)
+            if (
+                result is None
+            ):  # Odoo marshals with allow_none=False: a fault, the call committed (as recorded)
+                fault = xmlrpc.client.Fault(1, XMLRPC_NONE_FAULT)
+                payload = xmlrpc.client.dumps(fault, methodresponse=True, allow_none=False)
+            else:
+                payload = xmlrpc.client.dumps((_no_none(result),), methodresponse=True, allow_none=False)
         except OdooError as exc:
             payload = xmlrpc.client.dumps(exc.fault(), methodresponse=True, allow_none=False)
         except Exception as exc:
@@ -228,7 +235,9 @@ class Handler(BaseHTTPRequestHandler):
             result = self.sb.services.dispatch(
                 str(params.get("service")), str(params.get("method")), list(params.get("args") or [])
             )
-            answer = {"jsonrpc": "2.0", "id": request_id, "result": result}
+            answer = {"jsonrpc": "2.0", "id": request_id}
+            if result is not None:  # Odoo leaves `result` out when the method returned None (as recorded)
+                answer["result"] = result
         except OdooError as exc:
             answer = {"jsonrpc": "2.0", "id": request_id, "error": exc.jsonrpc_error()}
         except (ValueError, AttributeError, TypeError) as exc:

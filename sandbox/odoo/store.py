@@ -7,6 +7,7 @@ can all use it at once. Many2one values are kept as ids and shown as `[id, displ
 from __future__ import annotations
 
 import bisect
+import contextlib
 import heapq
 import itertools
 import threading
@@ -14,14 +15,12 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from sandbox.odoo import business, recordings, stock
 from sandbox.odoo import domain as dom
-from sandbox.odoo import recordings, stock
 from sandbox.odoo.errors import (
     AccessError,
-    MissingError,
     OdooValueError,
     UserError,
-    ValidationError,
     access_groups_text,
 )
 from sandbox.odoo.lazy import MISSING, LazyRows
@@ -120,9 +119,11 @@ IR_MODEL_FIELDS = {
 # many2one fields whose reverse lookup must be fast (quantities of a product).
 INDEXED = {("stock.quant", "product_id"), ("stock.move", "product_id")}
 PARENT_FIELD = {"stock.location": "location_id"}
-NAMED = {"product.product", "product.template", "res.partner", "product.category", "stock.location"}
-# Names Odoo takes from a sequence when none is given.
-SEQUENCES = {"sale.order": "S%05d", "purchase.order": "P%05d", "stock.picking": "WH/OUT/%05d"}
+_ABSENT: Any = object()  # journal mark: the id had no overlay row before the transaction
+
+
+def _copy_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, list) else v for k, v in row.items()}
 
 
 def now_string() -> str:
@@ -155,6 +156,53 @@ class Table:
         self.dirty: set[int] = set()  # written since load: display name no longer the recorded one
         self.next_id = 1
         self.has_active = "active" in fields and fields["active"]["type"] == "boolean"
+        # Undo log of the running transaction (None outside one): the row each id had before its first change.
+        self.journal: dict[int, Any] | None = None
+        self.journal_hidden: set[int] = set()
+        self.journal_dirty: set[int] = set()
+
+    def begin(self) -> None:
+        self.journal, self.journal_hidden, self.journal_dirty = {}, set(), set()
+
+    def end(self) -> None:
+        self.journal = None
+        self.journal_hidden, self.journal_dirty = set(), set()
+
+    def touch(self, rid: int) -> None:
+        """Remember `rid`'s row as it was before the running transaction changes it."""
+        if self.journal is not None and rid not in self.journal:
+            row = self.rows.get(rid)
+            self.journal[rid] = _ABSENT if row is None else _copy_row(row)
+
+    def hide(self, rid: int) -> None:
+        if self.journal is not None and rid not in self.hidden:
+            self.journal_hidden.add(rid)
+        self.hidden.add(rid)
+
+    def mark_dirty(self, rid: int) -> None:
+        if self.journal is not None and rid not in self.dirty:
+            self.journal_dirty.add(rid)
+        self.dirty.add(rid)
+
+    def rollback(self) -> list[tuple[int, dict[str, Any] | None, dict[str, Any] | None]]:
+        """Put every journaled row back; returns (id, row now, row restored) for the index."""
+        changes = []
+        for rid, before in (self.journal or {}).items():
+            now = self.rows.get(rid)
+            if now is not None:
+                self._drop_wd(rid)
+                del self.rows[rid]
+                del self.ids[bisect.bisect_left(self.ids, rid)]
+            if before is not _ABSENT:
+                self.rows[rid] = before
+                bisect.insort(self.ids, rid)
+                if before.get("write_date"):
+                    bisect.insort(self.wd, (before["write_date"], rid))
+            changes.append((rid, now, None if before is _ABSENT else before))
+        self.hidden -= self.journal_hidden
+        self.dirty -= self.journal_dirty
+        self.end()
+        return changes
 
     def exists(self, rid: int) -> bool:
         if rid in self.rows:
@@ -166,6 +214,7 @@ class Table:
         return len(self.rows) + lazy
 
     def add_row(self, rid: int, row: dict[str, Any]) -> None:
+        self.touch(rid)
         row["id"] = rid
         if rid not in self.rows:
             bisect.insort(self.ids, rid)
@@ -177,14 +226,16 @@ class Table:
         self.next_id = max(self.next_id, rid + 1)
 
     def remove_row(self, rid: int) -> None:
+        self.touch(rid)
         if rid in self.rows:
             self._drop_wd(rid)
             del self.rows[rid]
             del self.ids[bisect.bisect_left(self.ids, rid)]
         if self.lazy is not None and self.lazy.has(rid):
-            self.hidden.add(rid)
+            self.hide(rid)
 
     def set_write_date(self, rid: int, value: str) -> None:
+        self.touch(rid)
         self._drop_wd(rid)
         self.rows[rid]["write_date"] = value
         bisect.insort(self.wd, (value, rid))
@@ -203,7 +254,9 @@ class Table:
             assert self.lazy is not None
             row = self.lazy.row(rid)
             self.add_row(rid, row)
-            self.hidden.add(rid)
+            self.hide(rid)
+        else:
+            self.touch(rid)
         return row
 
     def _lazy_ids(self, start: int | None, reverse: bool) -> Iterator[int]:
@@ -251,12 +304,67 @@ class Store:
         ] = {}  # child -> (m2o field, parent model, o2m field)
         self.users: dict[int, dict[str, Any]] = {}
         self._clock_override: str | None = None
+        self.uid = 2  # the user and context of the call being served (the store lock serialises calls)
+        self.context: dict[str, Any] = {}
+        self.sequences: dict[str, int] = {}  # next number per sequence prefix (never rolled back)
+        self.picking_prefixes: dict[int, str] = {}  # stock.picking.type id -> name prefix (WH/OUT/)
+        self.move_formats: dict[tuple[Any, Any], tuple[str, int]] = {}  # (journal, move_type) -> format
+        self.pending_apply: set[int] = set()  # quants whose inventory_quantity_auto_apply was written
+        self._syncing = False  # an invoice's lines are being synchronised
+        self.creating: set[tuple[str, int]] = set()  # records whose create (children included) is running
+        self._tx_depth = 0
+
+    @contextlib.contextmanager
+    def transaction(self, uid: int | None = None, context: dict[str, Any] | None = None) -> Iterator[None]:
+        """One call, all or nothing, as one Odoo request is one database transaction.
+
+        An exception undoes every row change made inside (new ids are not given back, like a
+        PostgreSQL sequence). Nested calls join the outer transaction.
+        """
+        with self.lock:
+            if self._tx_depth:
+                self._tx_depth += 1
+                try:
+                    yield
+                finally:
+                    self._tx_depth -= 1
+                return
+            saved = (self.uid, self.context)
+            if uid is not None:
+                self.uid = uid
+            if context is not None:
+                self.context = dict(context)
+            for table in self.tables.values():
+                table.begin()
+            self._tx_depth = 1
+            try:
+                yield
+            except BaseException:
+                self._rollback()
+                self.creating.clear()
+                self.pending_apply.clear()
+                raise
+            finally:
+                self._tx_depth = 0
+                for table in self.tables.values():
+                    table.end()
+                self.uid, self.context = saved
+
+    def _rollback(self) -> None:
+        for model, table in self.tables.items():
+            for rid, now, before in table.rollback():
+                if now is not None:
+                    self._index_drop(model, rid, now)
+                if before is not None:
+                    self._index_add(model, rid, before)
 
     # ------------------------------------------------------------------ loading
     def load_recordings(self) -> None:
         """Create the recorded models with their fields and seed the recorded records."""
         for model in recordings.recorded_models():
             self.tables[model] = Table(model, recordings.fields_get(model))
+        for model, fields in business.SYNTHESIZED_FIELDS.items():
+            self.tables[model] = Table(model, dict(fields))
         for model, table in self.tables.items():
             for name, field in table.fields.items():
                 if field["type"] == "one2many" and field.get("relation_field") and field.get("relation"):
@@ -264,6 +372,8 @@ class Store:
                         (field["relation_field"], model, name)
                     )
         for model, table in self.tables.items():
+            if model in business.SYNTHESIZED_FIELDS:
+                continue
             for rec in recordings.records(model)["records"]:
                 table.add_row(rec["id"], self._internal(table, rec))
         self._merge_cassette_records()
@@ -272,7 +382,7 @@ class Store:
             stamp = "2026-11-22 13:40:00"
             row = {
                 "model": model,
-                "name": DESCRIPTIONS.get(model, model),
+                "name": self.description(model),
                 "state": "base",
                 "transient": False,
             }
@@ -281,6 +391,29 @@ class Store:
         for model, table in self.tables.items():
             for rid in table.ids:
                 self._index_add(model, rid, table.rows[rid])
+        self._continue_ids()
+        business.on_load(self)
+
+    def _continue_ids(self) -> None:
+        """New ids continue after every id the real database had, as its PostgreSQL sequences would.
+
+        That is past the recorded rows, past the record count the recording noted (`index.json`:
+        some models were recorded only in part) and past every id a recorded row points at.
+        """
+        totals = recordings.load_json("index.json").get("models", {})
+        for model, table in self.tables.items():
+            total = totals.get(model, {}).get("total") or 0
+            table.next_id = max(table.next_id, total + 1, business.FIRST_IDS.get(model, 1))
+        for table in self.tables.values():
+            refs = [(n, f["relation"]) for n, f in table.fields.items() if f["type"] in RELATIONAL]
+            refs = [(n, rel) for n, rel in refs if rel in self.tables]
+            for row in table.rows.values():
+                for name, relation in refs:
+                    value = row.get(name)
+                    ids = value if isinstance(value, list) else [value]
+                    top = max((i for i in ids if isinstance(i, int) and not isinstance(i, bool)), default=0)
+                    target = self.tables[relation]
+                    target.next_id = max(target.next_id, top + 1)
 
     def _internal(self, table: Table, rec: dict[str, Any]) -> dict[str, Any]:
         """A recorded row with many2one `[id, name]` pairs turned into ids (names kept for display)."""
@@ -387,6 +520,9 @@ class Store:
             return False
         if field in stock.QTY_FIELDS and model in ("product.product", "product.template"):
             return stock.quantities(self, model, [rid], {})[rid][field]
+        computed = business.computed(self, model, rid, field)
+        if computed is not MISSING:
+            return computed
         related = spec.get("related")
         if related and depth < 5:
             return self._related(model, rid, related, spec["type"], depth)
@@ -416,6 +552,9 @@ class Store:
             return self.names.get((model, rid), f"{model},{rid}")
         if rid not in table.dirty and (model, rid) in self.names:
             return self.names[(model, rid)]
+        special = business.display_name(self, model, rid)
+        if special is not None:
+            return special
         if model in ("product.product", "product.template"):
             code, name = self.value(model, rid, "default_code"), self.value(model, rid, "name")
             return f"[{code}] {name}" if code else str(name or "")
@@ -497,12 +636,17 @@ class Store:
                 todo.append(up)
         return family
 
+    def description(self, model: str) -> str:
+        """The model's `_description` (Odoo's name for it in messages)."""
+        return DESCRIPTIONS.get(model) or business.SYNTHESIZED_DESCRIPTIONS.get(model, model)
+
     # ------------------------------------------------------------------ access
     def check_access(self, uid: int, model: str, operation: str) -> None:
         user = self.users.get(uid, {})
         if operation != "read" and not user.get("write", True):
-            description = DESCRIPTIONS.get(model, model)
-            raise AccessError(access_groups_text(model, description, operation), "check_access_rights")
+            raise AccessError(
+                access_groups_text(model, self.description(model), operation), "check_access_rights"
+            )
 
     def _company_leaf(self, uid: int, table: Table, context: dict[str, Any]) -> list[Any]:
         allowed = context.get("allowed_company_ids")
@@ -758,8 +902,16 @@ class Store:
         return out
 
     # ------------------------------------------------------------------ write
+    def freeze_clock(self, when: str | None) -> None:
+        """Make every new timestamp `when` ("YYYY-MM-DD HH:MM:SS", UTC); None lets the real clock run."""
+        self._clock_override = when
+
     def _clock(self, now: str | None) -> str:
         return now or self._clock_override or now_string()
+
+    def today(self) -> str:
+        """Today's date (UTC) on the sandbox clock."""
+        return self._clock(None)[:10]
 
     def _convert(
         self, table: Table, name: str, value: Any, old: Any = None, parent: int | None = None
@@ -786,7 +938,7 @@ class Store:
                 )
             return float(value)
         if (
-            ftype == "integer"
+            ftype in ("integer", "many2one_reference")
             and value is not False
             and (not isinstance(value, int) or isinstance(value, bool))
         ):
@@ -797,12 +949,8 @@ class Store:
             return self._date_value(table, name, ftype, value)
         if ftype == "selection" and value and spec.get("selection"):
             allowed = [key for key, _ in spec["selection"]]
-            if value not in allowed:
-                choices = ", ".join(map(str, allowed))
-                raise OdooValueError(
-                    f"Wrong value for {table.model}.{name}: {value!r} (allowed: {choices})",
-                    "convert_to_cache",
-                )
+            if value not in allowed:  # Odoo 17's fields.Selection.convert_to_cache, as recorded
+                raise OdooValueError(f"Wrong value for {table.model}.{name}: {value!r}", "convert_to_cache")
         return value
 
     def _date_value(self, table: Table, name: str, ftype: str, value: Any) -> str:
@@ -824,37 +972,62 @@ class Store:
     def _commands(
         self, table: Table, name: str, value: Any, current: list[int], parent: int | None = None
     ) -> list[int]:
-        """x2many commands: (6,0,ids), (4,id), (3,id), (5,), (0,0,vals) and plain id lists."""
+        """x2many commands: (0,0,vals), (1,id,vals), (2,id), (3,id), (4,id), (5,), (6,0,ids), plain ids.
+
+        On a one2many, (2, id) deletes the record; (3, id) and (5,) delete it too when its inverse
+        many2one is required (Odoo's ondelete='cascade' lines), else they only clear the inverse.
+        """
         if value is False or value is None:
             return []
         if not isinstance(value, list | tuple):
             raise OdooValueError(f"Wrong value for {table.model}.{name}: {value!r}", "write")
+        spec = table.fields[name]
+        relation = spec["relation"]
+        inverse = spec.get("relation_field") if spec["type"] == "one2many" else None
         result = list(current)
+
+        def drop(rid: int, delete: bool) -> None:
+            if rid in result:
+                result.remove(rid)
+            if not self.exists(relation, rid):
+                return
+            if delete or (inverse and self.tables[relation].fields[inverse].get("required")):
+                self._unlink_one(relation, rid)
+            elif inverse:
+                self._write_one(relation, rid, {inverse: False}, self.uid, self._clock(None))
+
         for cmd in value:
             if isinstance(cmd, int):
                 result.append(cmd) if cmd not in result else None
                 continue
+            if not isinstance(cmd, list | tuple) or not cmd:
+                raise OdooValueError(f"Wrong value for {table.model}.{name}: {value!r}", "write")
             code = cmd[0]
             if code == 6:
-                result = list(cmd[2])
+                new = list(cmd[2] or [])
+                for rid in [r for r in result if r not in new]:
+                    drop(rid, False) if inverse else result.remove(rid)
+                result += [r for r in new if r not in result]
             elif code == 4 and cmd[1] not in result:
                 result.append(cmd[1])
-            elif code == 1 and self.exists(table.fields[name]["relation"], cmd[1]):
-                self._write_one(table.fields[name]["relation"], cmd[1], dict(cmd[2]), 2, self._clock(None))
-            elif code in (2, 3) and cmd[1] in result:
-                result.remove(cmd[1])
-                if code == 2 and self.exists(table.fields[name]["relation"], cmd[1]):
-                    self._unlink_one(table.fields[name]["relation"], cmd[1])
+            elif code == 1:
+                if not self.exists(relation, cmd[1]):
+                    raise business.missing(relation, [cmd[1]], self.uid)
+                self._write_one(relation, cmd[1], dict(cmd[2] or {}), self.uid, self._clock(None))
+            elif code == 2:
+                drop(cmd[1], True)
+            elif code == 3:
+                drop(cmd[1], False) if inverse else (result.remove(cmd[1]) if cmd[1] in result else None)
             elif code == 5:
-                result = []
+                for rid in list(result):
+                    drop(rid, False) if inverse else result.remove(rid)
             elif code == 0:
-                spec = table.fields[name]
-                vals = dict(cmd[2])
-                if spec["type"] == "one2many" and spec.get("relation_field"):
+                vals = dict(cmd[2] or {})
+                if inverse:
                     if parent is None:
                         continue  # a new parent: created right after it, with the inverse field set
-                    vals[spec["relation_field"]] = parent
-                result.append(self._create_one(spec["relation"], vals, 2, None))
+                    vals[inverse] = parent
+                result.append(self._create_one(relation, vals, self.uid, None))
         return result
 
     def create(
@@ -866,7 +1039,7 @@ class Store:
         now: str | None = None,
     ) -> Any:
         """Create one record (dict -> id) or several (list -> ids); `now` overrides the write_date clock."""
-        with self.lock:
+        with self.transaction(uid, context):
             self.table(model)
             self.check_access(uid, model, "create")
             if isinstance(vals_list, dict):
@@ -882,6 +1055,10 @@ class Store:
         stamp = self._clock(now)
         self.check_fields(model, vals)
         vals = {k: v for k, v in vals.items() if k not in MAGIC_FIELDS}
+        instead = business.create_instead(self, model, vals, uid)
+        if instead is not None:
+            return instead
+        given = dict(vals)
         if model == "product.product" and not vals.get("product_tmpl_id"):
             tmpl_vals = {}
             for name in list(vals):
@@ -889,59 +1066,68 @@ class Store:
                 if related.startswith("product_tmpl_id.") and related.count(".") == 1:
                     tmpl_vals[related.split(".")[1]] = vals.pop(name)
             vals["product_tmpl_id"] = self._create_one("product.template", tmpl_vals, uid, now, variant=False)
+        vals = business.before_create(self, model, vals, uid)
         rid = table.next_id
-        if model in SEQUENCES and not vals.get("name"):
-            vals["name"] = SEQUENCES[model] % rid
-        if not vals.get("name") and isinstance(vals.get("product_id"), int) and "name" in table.fields:
-            vals["name"] = self.display_name("product.product", vals["product_id"])
-        for name, spec in table.fields.items():
-            if name == "name" and model in NAMED and spec.get("store") and not vals.get("name"):
-                raise ValidationError(
-                    f"Missing required value for the field '{spec['string']}' ({name}) on model {model}.",
-                    "create",
-                )
         row: dict[str, Any] = {"id": rid, "create_date": stamp, "write_date": stamp}
         if "create_uid" in table.fields:
             row["create_uid"] = uid
             row["write_uid"] = uid
         if table.has_active:
             row["active"] = True
-        if model in ("product.template", "product.product"):
+        if model == "product.template":  # product.product reads them through its template
             row.setdefault("type", "consu")
             row.setdefault("detailed_type", "consu")
         for name, spec in table.fields.items():
             if spec["type"] in ("one2many", "many2many") and spec.get("store"):
                 row[name] = []
-        children: list[tuple[str, dict[str, Any]]] = []
+        children: list[tuple[str, list[Any]]] = []
         related_vals: dict[str, Any] = {}
         for name, value in vals.items():
             spec = table.fields[name]
             if spec.get("related") and not spec.get("store"):
                 related_vals[name] = value
                 continue
-            if spec["type"] == "one2many" and isinstance(value, list):
-                children += [
-                    (name, dict(cmd[2])) for cmd in value if isinstance(cmd, list | tuple) and cmd[0] == 0
-                ]
+            if spec["type"] == "one2many" and isinstance(value, list | tuple) and spec.get("relation_field"):
+                children.append((name, list(value)))
+                continue
             row[name] = self._convert(table, name, value, row.get(name))
         if "type" in row and "detailed_type" in table.fields and "detailed_type" not in vals:
             row["detailed_type"] = row["type"]
         table.add_row(rid, row)
-        table.dirty.add(rid)
+        table.mark_dirty(rid)
+        self.creating.add((model, rid))
         self._computed_names(model, rid)
         self._index_add(model, rid, row)
         self._link_parents(model, rid, {}, row, stamp)
         if related_vals:
             self._write_related(model, rid, related_vals, uid, stamp)
-        for name, child_vals in children:
-            spec = table.fields[name]
-            child_vals[spec["relation_field"]] = rid
-            self._create_one(spec["relation"], child_vals, uid, now)
+        for name, commands in children:  # after the parent exists, in the given order
+            current = self.value(model, rid, name)
+            value = self._commands(table, name, commands, list(current or []), rid)
+            self.tables[model].materialize(rid)[name] = value
         if model == "product.template" and variant:
             self._create_one("product.product", {"product_tmpl_id": rid}, uid, now)
         if model == "product.product" and row.get("default_code"):
             self._sync_template_code(rid, row["default_code"])
+        self.creating.discard((model, rid))
+        business.after_create(self, model, rid, given, uid)
         return rid
+
+    def _set(self, model: str, rid: int, vals: dict[str, Any]) -> None:
+        """Store computed values (no hooks, no conversion); a change moves write_date as Odoo's recompute."""
+        table = self.tables[model]
+        row = table.materialize(rid)
+        changed = {k: v for k, v in vals.items() if row.get(k, MISSING) != v}
+        if not changed:
+            return
+        self._index_drop(model, rid, row)
+        old = dict(row)
+        row.update(changed)
+        self._index_add(model, rid, row)
+        self._link_parents(model, rid, old, row, "")
+        table.mark_dirty(rid)
+        if "write_date" in table.fields:
+            table.set_write_date(rid, self._clock(None))
 
     def _sync_template_code(self, pid: int, code: Any) -> None:
         """A template with a single variant shows that variant's default_code (Odoo 17 computes it)."""
@@ -953,14 +1139,14 @@ class Store:
             and len(self.value("product.template", tmpl, "product_variant_ids")) == 1
         ):
             templates.materialize(tmpl)["default_code"] = code
-            templates.dirty.add(tmpl)
+            templates.mark_dirty(tmpl)
 
     def _computed_names(self, model: str, rid: int) -> None:
         """Stored computed names Odoo keeps up to date: complete_name and parent_path of hierarchies."""
         table = self.tables[model]
         row = table.rows[rid]
         parent = self._parent_field(model)
-        if "complete_name" in table.fields and "name" in row:
+        if "complete_name" in table.fields and "name" in row and table.fields["complete_name"].get("store"):
             up = row.get(parent) if parent else False
             if model == "stock.location" and row.get("usage") == "view":
                 row["complete_name"] = row["name"]  # Odoo shows view locations (a warehouse's root) by name
@@ -1005,7 +1191,7 @@ class Store:
         now: str | None = None,
     ) -> bool:
         """Write `vals` on records; stamps write_date (`now` overrides the clock for tests)."""
-        with self.lock:
+        with self.transaction(uid, context):
             table = self.table(model)
             self.check_access(uid, model, "write")
             ids = [ids] if isinstance(ids, int) else list(ids)
@@ -1014,11 +1200,7 @@ class Store:
             self.check_fields(model, vals)
             missing = [rid for rid in ids if not table.exists(rid)]
             if missing:
-                shown = ", ".join(str(i) for i in missing)
-                raise MissingError(
-                    f"Record does not exist or has been deleted.\n(Record: {model}({shown},), User: {uid})",
-                    "_check_access",
-                )
+                raise business.missing(model, missing, uid)
             stamp = self._clock(now)
             for rid in ids:
                 self._write_one(model, rid, vals, uid, stamp)
@@ -1026,21 +1208,30 @@ class Store:
 
     def _write_one(self, model: str, rid: int, vals: dict[str, Any], uid: int, stamp: str) -> None:
         table = self.tables[model]
+        vals = business.before_write(self, model, rid, dict(vals), uid)
         row = table.materialize(rid)
         old = dict(row)
         related_vals = {}
-        for name, value in vals.items():
+        converted = {}
+        for name, value in vals.items():  # every value converted first: a bad one changes nothing
             if name in MAGIC_FIELDS:
                 continue
             spec = table.fields[name]
             if spec.get("related") and not spec.get("store"):
                 related_vals[name] = value
-            else:
-                row[name] = self._convert(table, name, value, self.value(model, rid, name), rid)
+            elif spec["type"] not in ("one2many", "many2many"):
+                converted[name] = self._convert(table, name, value, self.value(model, rid, name), rid)
+        for name, value in vals.items():  # then x2many commands (they create / write / delete records)
+            x2m = table.fields.get(name) or {}
+            related = x2m.get("related") and not x2m.get("store")
+            if name not in MAGIC_FIELDS and x2m.get("type") in ("one2many", "many2many") and not related:
+                converted[name] = self._convert(table, name, value, self.value(model, rid, name), rid)
+        row = table.materialize(rid)
+        row.update(converted)
         if "write_uid" in table.fields:
             row["write_uid"] = uid
         table.set_write_date(rid, stamp)
-        table.dirty.add(rid)
+        table.mark_dirty(rid)
         self._computed_names(model, rid)
         self._index_drop(model, rid, old)
         self._index_add(model, rid, row)
@@ -1055,7 +1246,8 @@ class Store:
                 if variants.exists(pid):
                     variants.materialize(pid)
                     variants.set_write_date(pid, stamp)
-                    variants.dirty.add(pid)
+                    variants.mark_dirty(pid)
+        business.after_write(self, model, rid, vals, old, uid)
 
     def _write_related(self, model: str, rid: int, vals: dict[str, Any], uid: int, stamp: str) -> None:
         """Write related fields through to their record (product name -> template name)."""
@@ -1072,7 +1264,7 @@ class Store:
             self._write_one(relation, target, target_vals, uid, stamp)
 
     def unlink(self, model: str, ids: Any, uid: int = 2, context: dict[str, Any] | None = None) -> bool:
-        with self.lock:
+        with self.transaction(uid, context):
             table = self.table(model)
             self.check_access(uid, model, "unlink")
             ids = [ids] if isinstance(ids, int) else list(ids)
@@ -1083,6 +1275,11 @@ class Store:
 
     def _unlink_one(self, model: str, rid: int) -> None:
         table = self.tables[model]
+        if not table.exists(rid):
+            return
+        business.before_unlink(self, model, rid)
+        if not table.exists(rid):  # the hook removed it already (cascades)
+            return
         row = table.materialize(rid)
         self._index_drop(model, rid, row)
         self._link_parents(model, rid, row, {}, "")
@@ -1100,6 +1297,7 @@ class Store:
                 and not self.value("product.template", tmpl, "product_variant_ids")
             ):
                 self._unlink_one("product.template", tmpl)
+        business.after_unlink(self, model, rid, row)
 
 
 class _Reversed:
