@@ -104,7 +104,10 @@ def odoo_partner(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> dict
         address = {}
     name = odoo_join([first or address.get("first_name"), last or address.get("last_name")], {}, ctx)
     if not (pid or email or phone):
-        return None
+        raise ValueError(
+            "no customer: the record has no customer id, email or phone, so Odoo cannot tell whose it is; "
+            "add one at the source"
+        )
     create: dict[str, Any] = {
         "name": name or email or phone,
         "email": email or None,

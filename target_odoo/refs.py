@@ -82,8 +82,20 @@ class Resolver:
         by_model: dict[str, list[Ref]] = {}
         for r in todo.values():
             by_model.setdefault(str(r["model"]), []).append(r)
-        for model, wanted in by_model.items():
-            vals = [self.resolve(r["create"])[0] for r in wanted]
+        for model, candidates in by_model.items():
+            wanted, vals = [], []
+            for r in candidates:
+                resolved, problems = self.resolve(r["create"])
+                if problems:  # e.g. its country is not in Odoo: not created half-filled
+                    what = str(r.get("what") or model)
+                    self.refused[ref_key(r)] = (
+                        f"the {what} {r.get('value')} cannot be created: {'; '.join(problems)}"
+                    )
+                    continue
+                wanted.append(r)
+                vals.append(resolved)
+            if not wanted:
+                continue
             try:
                 ids = self.api.create(model, vals)
             except OdooFault:  # one of them is refused: create them one by one, note the refused ones
