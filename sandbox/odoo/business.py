@@ -223,6 +223,11 @@ def mandatory(store: Store, model: str, name: str) -> ValidationError:
     return ValidationError(text, "_create")
 
 
+def insert_failed(store: Store, model: str) -> None:
+    """PostgreSQL took an id for the INSERT that failed (NOT NULL, CHECK, UNIQUE): it stays used."""
+    store.tables[model].next_id += 1
+
+
 def _ids(value: Any) -> list[int]:
     ids = [value] if isinstance(value, int) and not isinstance(value, bool) else list(value or [])
     if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
@@ -459,6 +464,7 @@ def before_create(store: Store, model: str, vals: dict[str, Any], uid: int) -> d
         vals = rule(store, vals, uid)
     for name in REQUIRED.get(model, ()):
         if name in store.tables[model].fields and vals.get(name) in (None, False, ""):
+            insert_failed(store, model)
             raise mandatory(store, model, name)
     return vals
 
@@ -520,6 +526,8 @@ def display_name(store: Store, model: str, rid: int) -> str | None:
 # ---------------------------------------------------------------------------------------------- res.partner
 def _partner_before_create(store: Store, vals: dict[str, Any], uid: int) -> dict[str, Any]:
     vals.setdefault("type", "contact")
+    if (vals["type"] or "contact") == "contact" and not vals.get("name"):
+        insert_failed(store, "res.partner")
     _partner_name_check(store, vals.get("name"), vals.get("type"))
     vals.setdefault("lang", store.context.get("lang") or "en_US")
     if "email" in vals:
@@ -550,13 +558,14 @@ def _partner_after_write(store: Store, rid: int, vals: dict[str, Any], old: dict
 # ---------------------------------------------------------------------------------------------- sale.order
 def _sale_before_create(store: Store, vals: dict[str, Any], uid: int) -> dict[str, Any]:
     """Odoo 17 sale/models/sale_order.py: defaults and precomputed fields of a quotation."""
+    if not vals.get("name") or vals.get("name") in ("New", "/"):  # taken first, as Odoo 17's create does
+        vals["name"] = next_name(store, "sale.order", "S", 5)  # as recorded: S00025 after S00024
     partner = vals.get("partner_id")
     if not partner:
+        insert_failed(store, "sale.order")  # the INSERT's NOT NULL failure
         raise mandatory(store, "sale.order", "partner_id")  # as recorded
     if isinstance(partner, int) and not store.exists("res.partner", partner):
         raise missing("res.partner", [partner], uid)
-    if not vals.get("name") or vals.get("name") in ("New", "/"):
-        vals["name"] = next_name(store, "sale.order", "S", 5)  # as recorded: S00025 after S00024
     now = _now(store)
     vals.setdefault("state", "draft")
     vals.setdefault("date_order", now)
@@ -848,6 +857,36 @@ def sale_action_confirm(store: Store, model: str, uid: int, context: dict[str, A
     return True
 
 
+def sale_action_draft(store: Store, model: str, uid: int, context: dict[str, Any], ids: Any) -> bool:
+    """Odoo 17 sale.order.action_draft: cancelled or sent orders back to quotation; True."""
+    ids = _existing(store, model, ids, uid)
+    store.check_access(uid, model, "write")
+    stamp = _now(store)
+    values = {"state": "draft", "signed_by": False, "signed_on": False}
+    for order in ids:
+        if _v(store, model, order, "state") in ("cancel", "sent"):
+            store._write_one(model, order, values, uid, stamp)
+    return True
+
+
+def sale_action_lock(store: Store, model: str, uid: int, context: dict[str, Any], ids: Any) -> None:
+    """Odoo 17 sale.order.action_lock: locked = True; returns None (a fault over XML-RPC, see above)."""
+    _sale_set_locked(store, model, uid, ids, True)
+
+
+def sale_action_unlock(store: Store, model: str, uid: int, context: dict[str, Any], ids: Any) -> None:
+    """Odoo 17 sale.order.action_unlock: locked = False; returns None."""
+    _sale_set_locked(store, model, uid, ids, False)
+
+
+def _sale_set_locked(store: Store, model: str, uid: int, ids: Any, locked: bool) -> None:
+    ids = _existing(store, model, ids, uid)
+    store.check_access(uid, model, "write")
+    stamp = _now(store)
+    for order in ids:
+        store._write_one(model, order, {"locked": locked}, uid, stamp)
+
+
 def sale_action_cancel(store: Store, model: str, uid: int, context: dict[str, Any], ids: Any) -> Any:
     """Odoo 17 sale.order.action_cancel: the sale.order.cancel wizard for a non-draft order (as recorded),
     unless the context has disable_cancel_warning; else cancel the orders and their open deliveries."""
@@ -886,13 +925,14 @@ def sale_action_cancel(store: Store, model: str, uid: int, context: dict[str, An
 
 # ---------------------------------------------------------------------------------------------- purchase
 def _purchase_before_create(store: Store, vals: dict[str, Any], uid: int) -> dict[str, Any]:
+    if not vals.get("name") or vals.get("name") in ("New", "/"):  # taken first, as Odoo 17's create does
+        vals["name"] = next_name(store, "purchase.order", "P", 5)  # as recorded: P00012 after P00011
     partner = vals.get("partner_id")
     if not partner:
+        insert_failed(store, "purchase.order")
         raise mandatory(store, "purchase.order", "partner_id")
     if isinstance(partner, int) and not store.exists("res.partner", partner):
         raise missing("res.partner", [partner], uid)
-    if not vals.get("name") or vals.get("name") in ("New", "/"):
-        vals["name"] = next_name(store, "purchase.order", "P", 5)  # as recorded: P00012 after P00011
     vals.setdefault("state", "draft")
     vals.setdefault("date_order", _now(store))
     vals.setdefault("company_id", COMPANY)
@@ -903,6 +943,32 @@ def _purchase_before_create(store: Store, vals: dict[str, Any], uid: int) -> dic
     vals.setdefault("priority", "0")
     vals.setdefault("invoice_status", "no")
     return vals
+
+
+def _select_seller(store: Store, product: int, partner: Any, qty: float, day: str) -> int | None:
+    """Odoo 17 product.product._select_seller: the vendor's price line for this product and quantity."""
+    model = "product.supplierinfo"
+    template = _id(store, "product.product", product, "product_tmpl_id")
+    partners = {partner, _commercial_partner(store, partner)} if partner else set()
+    found = []
+    for sid in _v(store, "product.template", template, "seller_ids") or []:
+        if not store.exists(model, sid) or _id(store, model, sid, "partner_id") not in partners:
+            continue
+        start, end = _v(store, model, sid, "date_start"), _v(store, model, sid, "date_end")
+        if (start and start > day) or (end and end < day):
+            continue
+        if _id(store, model, sid, "product_id") not in (False, product):
+            continue
+        if float(_v(store, model, sid, "min_qty") or 0.0) > qty:
+            continue
+        key = (
+            int(_v(store, model, sid, "sequence") or 0),
+            -float(_v(store, model, sid, "min_qty") or 0.0),
+            float(_v(store, model, sid, "price") or 0.0),
+            sid,
+        )
+        found.append((key, sid))
+    return min(found)[1] if found else None
 
 
 def _purchase_line_before_create(store: Store, vals: dict[str, Any], uid: int) -> dict[str, Any]:
@@ -918,10 +984,25 @@ def _purchase_line_before_create(store: Store, vals: dict[str, Any], uid: int) -
             store, list(_v(store, "product.product", product, "supplier_taxes_id") or []), COMPANY
         )
         _m2m(vals, "taxes_id", taxes)
-        vals.setdefault("price_unit", float(_v(store, "product.product", product, "standard_price") or 0.0))
         kind = _product_type(store, product)
         vals.setdefault("qty_received_method", "stock_moves" if kind in ("product", "consu") else "manual")
     vals.setdefault("product_qty", 0.0 if vals.get("display_type") else 1.0)
+    if product and order and not vals.get("display_type"):
+        # Odoo 17 _compute_price_unit_and_date_planned_and_name: the vendor's price line, else the cost
+        date_order = _v(store, "purchase.order", order, "date_order") or _now(store)
+        partner = _id(store, "purchase.order", order, "partner_id")
+        seller = _select_seller(store, product, partner, float(vals["product_qty"] or 0.0), date_order[:10])
+        if seller is None:
+            vals.setdefault(
+                "price_unit", float(_v(store, "product.product", product, "standard_price") or 0.0)
+            )
+            vals.setdefault("date_planned", date_order)
+        else:
+            vals.setdefault("price_unit", float(_v(store, "product.supplierinfo", seller, "price") or 0.0))
+            vals.setdefault("discount", float(_v(store, "product.supplierinfo", seller, "discount") or 0.0))
+            delay = int(_v(store, "product.supplierinfo", seller, "delay") or 0)
+            day = _add_days(date_order, delay)
+            vals.setdefault("date_planned", f"{day} {date_order[11:19] or '00:00:00'}")
     vals.setdefault("product_uom_qty", vals["product_qty"])
     vals.setdefault("price_unit", 0.0)
     vals.setdefault("discount", 0.0)
@@ -1768,7 +1849,11 @@ def _imd_before_create(store: Store, vals: dict[str, Any], uid: int) -> dict[str
     vals.setdefault("module", "")
     vals.setdefault("noupdate", False)
     if vals.get("name") and vals.get("model"):
-        _imd_check(store, None, vals["module"], vals["name"])
+        try:
+            _imd_check(store, None, vals["module"], vals["name"])
+        except ValidationError:
+            insert_failed(store, "ir.model.data")
+            raise
     return vals
 
 
@@ -2077,6 +2162,9 @@ _COMPUTED: dict[tuple[str, str], Callable[[Store, int], Any]] = {
 METHODS: dict[tuple[str, str], Hook] = {
     ("sale.order", "action_confirm"): sale_action_confirm,
     ("sale.order", "action_cancel"): sale_action_cancel,
+    ("sale.order", "action_draft"): sale_action_draft,
+    ("sale.order", "action_lock"): sale_action_lock,
+    ("sale.order", "action_unlock"): sale_action_unlock,
     ("purchase.order", "button_confirm"): purchase_button_confirm,
     ("account.move", "action_post"): move_action_post,
     ("stock.quant", "action_apply_inventory"): quant_action_apply_inventory,

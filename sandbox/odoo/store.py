@@ -841,7 +841,7 @@ class Store:
             return list(value or [])
         if ftype in ("float", "monetary"):
             return float(value or 0.0)
-        if ftype == "integer":
+        if ftype in ("integer", "many2one_reference"):
             return int(value or 0)
         if ftype == "boolean":
             return bool(value)
