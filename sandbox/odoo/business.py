@@ -662,7 +662,8 @@ def _sale_after_write(store: Store, rid: int, vals: dict[str, Any], old: dict[st
         for line in _v(store, "sale.order", rid, "order_line") or []:
             if store.exists("sale.order.line", line):
                 store._set("sale.order.line", line, {"state": vals["state"]})
-    _sale_amounts(store, rid)
+    if "order_line" in vals:  # the amounts depend on the lines only
+        _sale_amounts(store, rid)
 
 
 def _sale_before_unlink(store: Store, rid: int) -> None:
@@ -1060,7 +1061,8 @@ def _purchase_after_write(
         for line in _v(store, "purchase.order", rid, "order_line") or []:
             if store.exists("purchase.order.line", line):
                 store._set("purchase.order.line", line, {"state": vals["state"]})
-    _purchase_amounts(store, rid)
+    if "order_line" in vals:
+        _purchase_amounts(store, rid)
 
 
 def _purchase_line_after(store: Store, rid: int, *_: Any) -> None:

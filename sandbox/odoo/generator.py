@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from sandbox.odoo.business import round2
 from sandbox.odoo.lazy import LazyRows
 
 if TYPE_CHECKING:
@@ -158,8 +159,17 @@ def generate(store: Store, n: int, seed: int = 1) -> None:
     def line_price(k: int) -> float:
         return price((k * 7919) % n + shift)
 
+    def line_subtotal(k: int) -> float:
+        return round2(line_qty(k) * line_price(k))
+
+    def line_tax(k: int) -> float:  # the 15 % tax 1, rounded per line as the recorded company does
+        return round2(line_subtotal(k) * 15 / 100)
+
     def order_total(j: int) -> float:
-        return round(sum(line_qty(k) * line_price(k) for k in (2 * j, 2 * j + 1)), 2)
+        return round2(sum(line_subtotal(k) for k in (2 * j, 2 * j + 1)))
+
+    def order_tax(j: int) -> float:
+        return round2(sum(line_tax(k) for k in (2 * j, 2 * j + 1)))
 
     order_cols: dict[str, Any] = {
         "name": lambda j: f"SG{j + 1:07d}",
@@ -169,8 +179,8 @@ def generate(store: Store, n: int, seed: int = 1) -> None:
         "state": lambda j: ORDER_STATES[j % len(ORDER_STATES)],
         "date_order": stamp,
         "amount_untaxed": order_total,
-        "amount_tax": lambda j: round(order_total(j) * 0.15, 2),
-        "amount_total": lambda j: round(order_total(j) * 1.15, 2),
+        "amount_tax": order_tax,
+        "amount_total": lambda j: round2(order_total(j) + order_tax(j)),
         "currency_id": lambda j: 1,
         "company_id": lambda j: 1,
         "warehouse_id": lambda j: 1,
@@ -187,8 +197,11 @@ def generate(store: Store, n: int, seed: int = 1) -> None:
         "product_uom_qty": line_qty,
         "product_uom": lambda k: 1,
         "price_unit": line_price,
-        "price_subtotal": lambda k: round(line_qty(k) * line_price(k), 2),
-        "price_total": lambda k: round(line_qty(k) * line_price(k) * 1.15, 2),
+        "price_subtotal": line_subtotal,
+        "price_tax": line_tax,
+        "price_total": lambda k: round2(line_subtotal(k) + line_tax(k)),
+        "tax_id": lambda k: [1],
+        "discount": lambda k: 0.0,
         "sequence": lambda k: 10 + k % 2,
         "state": lambda k: ORDER_STATES[(k // 2) % len(ORDER_STATES)],
         "company_id": lambda k: 1,

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from odoo_sandbox_clients import execute, json2, jsonrpc
 
-from sandbox.odoo import OdooSandbox, recordings_dir, serve_odoo
+from sandbox.odoo import OdooSandbox, business, recordings_dir, serve_odoo
 
 WRITES = json.loads((recordings_dir() / "writes" / "writes.json").read_text(encoding="utf-8"))
 RECORDED_DAY = WRITES["xmlrpc"]["recorded_at"][:10] + " 12:00:00"
@@ -616,3 +616,52 @@ def test_partners_and_calendars(sb: OdooSandbox) -> None:
         sb, "resource.calendar", "read", [calendar], fields=["attendance_ids", "hours_per_day", "company_id"]
     )[0]
     assert len(got["attendance_ids"]) == 15 and got["hours_per_day"] == 8.0 and got["company_id"][0] == 1
+
+
+def test_amounts_recompute_to_the_recorded_ones() -> None:
+    """The tax computation reproduces every recorded order: 24 sale orders (50 lines) and 11 purchase
+    orders (22 lines) of the real database recompute to their recorded amounts, to the cent."""
+    store = OdooSandbox().store
+    checked = 0
+    for order_model, line_model, line_amounts, amounts in (
+        ("sale.order", "sale.order.line", business._sale_line_amounts, business._sale_amounts),
+        (
+            "purchase.order",
+            "purchase.order.line",
+            business._purchase_line_amounts,
+            business._purchase_amounts,
+        ),
+    ):
+        fields = ["amount_untaxed", "amount_tax", "amount_total"]
+        for order in list(store.all_ids(order_model)):
+            lines = list(store.value(order_model, order, "order_line"))
+            before = (
+                store.read(order_model, [order], fields),
+                store.read(line_model, lines, ["price_subtotal", "price_total"]),
+            )
+            for line in lines:
+                line_amounts(store, line)
+            amounts(store, order)
+            after = (
+                store.read(order_model, [order], fields),
+                store.read(line_model, lines, ["price_subtotal", "price_total"]),
+            )
+            assert after == before, order
+            checked += 1
+    assert checked == 35
+
+
+def test_writes_elsewhere_keep_amounts_and_generated_lines_recompute_alike() -> None:
+    """Only line changes recompute an order; generated lines carry tax 1 and per-line rounded taxes."""
+    with serve_odoo(products=200) as sb:
+        fields = ["amount_untaxed", "amount_tax", "amount_total"]
+        generated = execute(sb, "sale.order", "search", [["name", "like", "SG"]], limit=3)
+        before = execute(sb, "sale.order", "read", generated, fields=fields)
+        for order in generated:
+            execute(sb, "sale.order", "write", [order], {"client_order_ref": "MEDUSA-x"})
+            line = execute(sb, "sale.order", "read", [order], fields=["order_line"])[0]["order_line"][0]
+            qty = execute(sb, "sale.order.line", "read", [line], fields=["product_uom_qty"])[0][
+                "product_uom_qty"
+            ]
+            execute(sb, "sale.order", "write", [order], {"order_line": [[1, line, {"product_uom_qty": qty}]]})
+        assert execute(sb, "sale.order", "read", generated, fields=fields) == before
