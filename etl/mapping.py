@@ -249,6 +249,8 @@ class Mapping:
         for cond in spec.filter:
             need(cond.get("source"), "filter")
         for fs in spec.fields:
+            if fs.has_default:  # absent, the mapping's own default stands in: nothing of another meaning
+                continue
             for path in fs.source if isinstance(fs.source, list) else [fs.source]:
                 need(path, fs.target)
         return out

@@ -127,14 +127,20 @@ class FlowTarget(Target, Generic[FlowT]):
         if missing:
             fields = ", ".join(sorted(missing))
             needs = "; ".join(f"{f} for {why}" for f, why in sorted(missing.items()))
-            model = stream.replace("_", ".", 1)
-            names = ", ".join(f'"{f}"' for f in sorted(missing))
             raise ConfigError(
-                f"stream {stream} has no field {fields}, which the mapping needs ({needs}). Make the tap "
-                f'read it: tap-odoo\'s setting extra_fields {{"{model}": [{names}]}} '
-                "for a computed field, or add it to the setting fields (the job's field list in "
-                "meltano.yml); or remove it from the mapping file"
+                f"stream {stream} has no field {fields}, which the mapping needs ({needs}). "
+                + self.missing_field_fix(stream, sorted(missing))
             )
+
+    def missing_field_fix(self, stream: str, fields: list[str]) -> str:
+        """How to make the tap send the fields (the default: tap-odoo's settings)."""
+        model = stream.replace("_", ".", 1)
+        names = ", ".join(f'"{f}"' for f in fields)
+        return (
+            f'Make the tap read it: tap-odoo\'s setting extra_fields {{"{model}": [{names}]}} for a computed '
+            "field, or add it to the setting fields (the job's field list in meltano.yml); or remove it from "
+            "the mapping file"
+        )
 
     def add(self, stream: str, record: dict) -> None:
         """One record into the flow; whatever goes wrong with it makes it a dead letter, never the run's end

@@ -140,7 +140,7 @@ def odoo_partner(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> dict
 def odoo_lines(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> list[dict[str, Any]] | None:
     """Source items -> order line vals: product by SKU (`default_code`), quantity, unit price in major
     units; paths in args (`sku`, `quantity`, `unit_price`, `title`, `discount`); `args.qty_field` names the
-    Odoo quantity field (sale: product_uom_qty, purchase: product_qty)."""
+    Odoo quantity field (sale: product_uom_qty, purchase: product_qty, invoice: quantity)."""
     if value is None:
         return None
     if not isinstance(value, list):
@@ -161,8 +161,10 @@ def odoo_lines(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> list[d
             qty_field: get_path(item, str(args.get("quantity") or "quantity")),
         }
         price = get_path(item, str(args.get("unit_price") or "unit_price"))
-        if price is not None:
-            line["price_unit"] = major_units(price, currency)
+        if price is not None:  # args.minor_units false: the source already gives major units (Optiply)
+            line["price_unit"] = (
+                major_units(price, currency) if args.get("minor_units", True) else float(price)
+            )
         title = get_path(item, str(args.get("title") or "title"))
         if title:
             line["name"] = str(title)
@@ -175,11 +177,14 @@ def odoo_lines(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> list[d
 
 @register_custom("odoo_state")
 def odoo_state(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> str:
-    """The Odoo state a source status asks for: `args.cancel` statuses -> cancel; else the `confirm`
-    setting (draft | confirm)."""
+    """The Odoo state a source status asks for: `args.cancel` statuses -> cancel; `args.draft` statuses
+    -> draft; else `args.done` (default confirm; post for invoices) unless the `confirm` setting is draft."""
     if value is not None and str(value) in (args.get("cancel") or ["cancelled", "canceled"]):
         return "cancel"
-    return "confirm" if str(ctx.config.get("confirm") or "confirm") == "confirm" else "draft"
+    if value is not None and str(value) in (args.get("draft") or []):
+        return "draft"
+    done = str(args.get("done") or "confirm")
+    return done if str(ctx.config.get("confirm") or "confirm") == "confirm" else "draft"
 
 
 @register_custom("odoo_find")
@@ -190,3 +195,14 @@ def odoo_find(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> list[di
         return None
     text = str(args.get("template") or "{value}").format(value=value)
     return [{"field": str(args["field"]), "op": str(args.get("op") or "="), "value": text}]
+
+
+@register_custom("odoo_xid_ref")
+def odoo_xid_ref(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> dict[str, Any] | None:
+    """A reference to a record this target wrote before, by its external id (`args.prefix` + value)."""
+    if value in (None, ""):
+        return None
+    name = xid_name(str(args.get("prefix") or ""), value)
+    what = str(args.get("what") or args["model"])
+    ref = {"model": args["model"], "field": "id", "value": value, "xid": name, "what": what, "xid_only": True}
+    return {"$ref": ref}

@@ -61,7 +61,7 @@ class Resolver:
         self.by_xid.update({name: rid for name, (_m, rid) in self.binder.lookup(xids).items()})
         groups: dict[tuple[str, str, str], set[Any]] = {}
         for r in refs:
-            if r.get("xid") in self.by_xid or ref_key(r) in self.found:
+            if r.get("xid") in self.by_xid or ref_key(r) in self.found or r.get("xid_only"):
                 continue
             groups.setdefault((str(r["model"]), str(r["field"]), str(r.get("op") or "=")), set()).add(
                 r["value"]
@@ -125,6 +125,12 @@ class Resolver:
         """(id, None) or (None, why not) for one reference."""
         if ref.get("xid") and str(ref["xid"]) in self.by_xid:
             return self.by_xid[str(ref["xid"])], None
+        if ref.get("xid_only"):
+            what = str(ref.get("what") or ref["model"])
+            return None, (
+                f"{what} {ref.get('value')} is not in Odoo (no external id odoo_hub.{ref['xid']}): send the "
+                f"{what} first, then `odoo-hub retry`"
+            )
         row = self.found.get(ref_key(ref))
         if row is None:
             return None, self.refused.get(ref_key(ref)) or describe(ref)

@@ -129,6 +129,12 @@ class TargetOdoo(FlowTarget[OdooFlow]):
     def mapping(self) -> EtlMapping:
         return source_mapping(self.config)
 
+    def missing_field_fix(self, stream: str, fields: list[str]) -> str:
+        return (
+            f"The source tap does not send it on {stream}: pick it in the tap's catalog (meltano "
+            "select), or remove it from the mapping file (mapping_file setting)"
+        )
+
     def required_fields(self, stream: str) -> Mapping[str, str]:
         needs: dict[str, str] = {}
         for spec in self.mapping.entities_for_stream(stream):
