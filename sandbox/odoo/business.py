@@ -1835,16 +1835,30 @@ def _imd_check(store: Store, rid: int | None, module: Any, name: Any) -> None:
         raise ValidationError(
             "The operation cannot be completed: External IDs cannot contain spaces", "_create"
         )
+    other = _imd_lookup(store, module, name)
+    if other is not None and other != rid:
+        raise ValidationError(  # unique index ir_model_data_module_name_uniq_index, as recorded
+            "The operation cannot be completed: duplicate key value violates unique constraint "
+            '"ir_model_data_module_name_uniq_index"\n'
+            f"DETAIL:  Key (module, name)=({module}, {name}) already exists.\n",
+            "_create",
+        )
+
+
+def _imd_lookup(store: Store, module: Any, name: Any) -> int | None:
+    """The external id (module, name): candidates from the index, checked against the rows (so ids
+    undone by a rolled back call, deleted or renamed are not found)."""
     table = store.tables["ir.model.data"]
-    for other in table.ids:
-        row = table.rows[other]
-        if other != rid and row.get("module") == module and row.get("name") == name:
-            raise ValidationError(  # unique index ir_model_data_module_name_uniq_index, as recorded
-                "The operation cannot be completed: duplicate key value violates unique constraint "
-                '"ir_model_data_module_name_uniq_index"\n'
-                f"DETAIL:  Key (module, name)=({module}, {name}) already exists.\n",
-                "_create",
-            )
+    for rid in sorted(store.xmlids.get((module, name), ())):
+        row = table.rows.get(rid)
+        if row is not None and row.get("module") == module and row.get("name") == name:
+            return rid
+    return None
+
+
+def _imd_index(store: Store, rid: int, *_: Any) -> None:
+    key = (_v(store, "ir.model.data", rid, "module"), _v(store, "ir.model.data", rid, "name"))
+    store.xmlids.setdefault(key, set()).add(rid)
 
 
 def _imd_before_create(store: Store, vals: dict[str, Any], uid: int) -> dict[str, Any]:
@@ -1879,13 +1893,8 @@ def imd_check_object_reference(
     """Odoo 17 ir.model.data.check_object_reference: [model, res_id] (as recorded); a missing external id
     is ValueError 'External ID not found in the system: module.name'; a record gone is [model, False]."""
     xmlid = f"{module}.{xml_id}"
-    table = store.tables["ir.model.data"]
-    found = None
-    for rid in table.ids:
-        row = table.rows[rid]
-        if row.get("module") == module and row.get("name") == xml_id:
-            found = row
-            break
+    rid = _imd_lookup(store, module, xml_id)
+    found = None if rid is None else store.tables["ir.model.data"].rows[rid]
     if found is None or not found.get("res_id"):
         raise OdooValueError(f"External ID not found in the system: {xmlid}", "_xmlid_lookup")
     target_model, res_id = found.get("model"), found.get("res_id")
@@ -2116,6 +2125,7 @@ _AFTER_CREATE: dict[str, Hook] = {
     "stock.quant": _quant_after_create,
     "resource.calendar": _calendar_after_create,
     "loyalty.reward": _loyalty_reward_after_create,
+    "ir.model.data": _imd_index,
 }
 _BEFORE_WRITE: dict[str, Hook] = {
     "res.partner": _partner_before_write,
@@ -2133,6 +2143,7 @@ _AFTER_WRITE: dict[str, Hook] = {
     "account.move.line": _move_line_after,
     "stock.quant": _quant_after_write,
     "resource.calendar": _calendar_after_write,
+    "ir.model.data": _imd_index,
 }
 _BEFORE_UNLINK: dict[str, Hook] = {
     "sale.order": _sale_before_unlink,

@@ -312,6 +312,7 @@ class Store:
         self.pending_apply: set[int] = set()  # quants whose inventory_quantity_auto_apply was written
         self._syncing = False  # an invoice's lines are being synchronised
         self.creating: set[tuple[str, int]] = set()  # records whose create (children included) is running
+        self.xmlids: dict[tuple[Any, Any], set[int]] = {}  # (module, name) -> ir.model.data ids that had it
         self._tx_depth = 0
 
     @contextlib.contextmanager

@@ -23,6 +23,7 @@ import pytest
 from odoo_sandbox_clients import execute, json2, jsonrpc
 
 from sandbox.odoo import OdooSandbox, business, recordings_dir, serve_odoo
+from sandbox.odoo.errors import ValidationError
 
 WRITES = json.loads((recordings_dir() / "writes" / "writes.json").read_text(encoding="utf-8"))
 RECORDED_DAY = WRITES["xmlrpc"]["recorded_at"][:10] + " 12:00:00"
@@ -665,3 +666,29 @@ def test_writes_elsewhere_keep_amounts_and_generated_lines_recompute_alike() -> 
             ]
             execute(sb, "sale.order", "write", [order], {"order_line": [[1, line, {"product_uom_qty": qty}]]})
         assert execute(sb, "sale.order", "read", generated, fields=fields) == before
+
+
+def test_external_ids_stay_unique_through_renames_rollbacks_and_volume() -> None:
+    """The (module, name) lookup follows renames and undone calls, and stays fast for many ids."""
+    store = OdooSandbox().store
+    imd = "ir.model.data"
+    first = store.create(imd, {"module": "hub", "name": "a", "model": "res.partner", "res_id": 10})
+    store.write(imd, [first], {"name": "b"})  # "a" is free again, "b" is taken
+    assert (
+        store.create(imd, {"module": "hub", "name": "a", "model": "res.partner", "res_id": 11}) == first + 1
+    )
+    with pytest.raises(ValidationError, match="already exists"):
+        store.create(
+            imd,
+            [
+                {"module": "hub", "name": "c", "model": "res.partner", "res_id": 12},
+                {"module": "hub", "name": "b", "model": "res.partner", "res_id": 13},
+            ],
+        )
+    # the failed call created nothing: "c" is free (its id stays used, as a PostgreSQL sequence)
+    assert store.search(imd, [["name", "=", "c"]]) == []
+    created = store.create(imd, {"module": "hub", "name": "c", "model": "res.partner", "res_id": 12})
+    assert store.search(imd, [["name", "=", "c"]]) == [created]
+    many = [{"module": "hub", "name": f"order_{i}", "model": "sale.order", "res_id": 1} for i in range(3000)]
+    assert len(store.create(imd, many)) == 3000
+    assert store.search_count(imd, [["module", "=", "hub"]]) == 3003
