@@ -89,10 +89,11 @@ class Outcome:
 class MedusaAdapter:
     """Products, stock, deletes and order events against one Medusa backend; `send` is etl's Adapter."""
 
-    batch_size = {"product": 500, "inventory": 500, "order_status": 1}
+    batch_size = {"product": 500, "inventory": 500, "order_status": 1, "order_synced": 25}
 
     def __init__(self, http: HttpClient) -> None:
         self.http = http
+        self._orders_route_checked = False
 
     def send(self, entity: str, items: list[OutboundItem]) -> list[SendResult]:
         """One batch of one mapping entity (order events one after the other, in the order given)."""
@@ -105,8 +106,13 @@ class MedusaAdapter:
         elif entity == "order_status":
             outs = [self.send_order_event(p) for p in payloads]
             method, url = "POST", "/odoo/webhooks/order-status"
+        elif entity == "order_synced":
+            outs = [self.send_synced(i.key, i.payload) for i in items]
+            method, url = "POST", "/odoo/orders/{id}/synced"
         else:
-            raise ValueError(f"target-medusa sends product, inventory and order_status, not {entity!r}")
+            raise ValueError(
+                f"target-medusa sends product, inventory, order_status and order_synced, not {entity!r}"
+            )
         return [o.result(i.key, method, url) for i, o in zip(items, outs, strict=True)]
 
     def delete(self, items: list[OutboundItem]) -> list[SendResult]:
@@ -275,6 +281,41 @@ class MedusaAdapter:
         if last.unreachable:
             raise unreachable("medusa", last)
         return Outcome.failed(last)
+
+    def send_synced(self, order_id: str, payload: dict[str, Any]) -> Outcome:
+        """`POST /odoo/orders/{id}/synced` (seed 002 §4.3: `{odoo_order_id, synced_at}`; the seed shows no
+        answer: any 2xx without `success: false`). Retried like every call: Medusa only marks the order
+        synced, so a repeat changes nothing. A 404 is an unknown order (a dead letter saying so) once
+        `GET /odoo/orders` proves the base URL right; if that route is missing too, the run stops."""
+        path = f"/odoo/orders/{quote(order_id, safe='')}/synced"
+        try:
+            answer = self.http.call("POST", path, json=payload)
+        except HttpError as exc:
+            if exc.status != 404:
+                return Outcome.failed(exc)
+            self._check_orders_route("POST", path, exc)
+            out = Outcome.failed(exc)
+            out.message = (
+                f"Medusa has no order {order_id} ({exc.message}), which Odoo order "
+                f"{payload.get('odoo_order_id')} names (x_medusa_order_id or client_order_ref MEDUSA-<id>); "
+                "correct the reference on the Odoo order"
+            )
+            return out
+        if isinstance(answer, dict) and answer.get("success") is False:
+            return _unreadable(f"POST {path}", answer)
+        return Outcome(True, remote_id=order_id)
+
+    def _check_orders_route(self, method: str, path: str, exc: HttpError) -> None:
+        """Whether `/odoo/orders` exists at this api_url (asked once per run): StopRun if not."""
+        if self._orders_route_checked:
+            return
+        try:
+            self.http.call("GET", "/odoo/orders", params={"limit": 1})
+        except HttpError as probe:
+            if probe.status == 404:
+                raise _no_route(method, path, exc) from None
+            return  # another failure says nothing about the route: ask again next time
+        self._orders_route_checked = True
 
 
 def read_bulk_answer(path: str, answer: Any, payloads: list[dict[str, Any]]) -> tuple[int, set[int]]:

@@ -34,6 +34,7 @@ LOG = logging.getLogger("target_medusa")
 PLATFORM = "medusa"
 DELETED = "deleted"
 ORDER_STREAMS = ("sale_order", "stock_picking", "account_move")
+SYNCED = "order_synced"  # seed 002 §4.3: POST /odoo/orders/{id}/synced, once per Medusa order in Odoo
 Summary = RunSummary
 
 
@@ -43,7 +44,7 @@ def stream_name(stream: str) -> str:
 
 # what the flow itself reads of each stream, beside the mapping's sources
 ORDER_NEEDS = {
-    "sale_order": ("id", "name", "state", "client_order_ref"),
+    "sale_order": ("id", "name", "state", "client_order_ref", "create_date"),
     "stock_picking": ("state", "origin", "picking_type_code", "date_done"),
     "account_move": ("name", "move_type", "state", "invoice_origin", "payment_state"),
 }
@@ -68,7 +69,10 @@ def stream_needs(mapping: EtlMapping, config: Mapping[str, Any], stream: str) ->
         for field in ("product_id", "default_code", "warehouse_id", "warehouse_code", quantity):
             needs.setdefault(field, "stock per SKU (quantity_field, warehouses)")
     for field in ORDER_NEEDS.get(name, ()):
-        needs.setdefault(field, "order status events (seed 002 section 13.3)")
+        if name == "sale_order" and field == "create_date":
+            needs.setdefault(field, "synced_at of the order acknowledgement (seed 002 section 4.3)")
+        else:
+            needs.setdefault(field, "order status events (seed 002 section 13.3)")
     return needs
 
 
@@ -210,13 +214,15 @@ class MedusaFlow:
     input_complete = False  # the tap's end-of-sync mark arrived (set by etl.target.FlowTarget)
 
     def flush(self, *, final: bool = False) -> None:
-        """Send what is buffered: products first (stock needs them), deletes; stock and order events only at
-        the end (`final`) of a complete input, once every warehouse row of a SKU is summed and every
-        transition of an order is known (they are then sent in the order a customer lives them). An input
-        that ended before the tap's end-of-sync mark holds them back (`held_back`): a sum over some
-        warehouses' pages, or a `delivered` ahead of the `shipped` still unread, would be wrong in Medusa."""
+        """Send what is buffered: products first (stock needs them), deletes, order acknowledgements; stock
+        and order events only at the end (`final`) of a complete input, once every warehouse row of a SKU is
+        summed and every transition of an order is known (they are then sent in the order a customer lives
+        them). An input that ended before the tap's end-of-sync mark holds them back (`held_back`): a sum over
+        some warehouses' pages, or a `delivered` ahead of the `shipped` still unread, would be wrong in
+        Medusa. An acknowledgement is not held back: one sale.order record proves the order is in Odoo."""
         self._flush_products()
         self._flush_deletes()
+        self._flush_acks()
         if final and self.input_complete:
             self._flush_stock()
             self.events += self.orders.retry_waiting(final=True)
@@ -225,7 +231,14 @@ class MedusaFlow:
 
     def has_deferred(self) -> bool:
         """Records read but not yet sent (STATE must not be emitted past them)."""
-        return bool(self.products or self.deletes or self.stock or self.events or self.orders.waiting)
+        return bool(
+            self.products
+            or self.deletes
+            or self.stock
+            or self.events
+            or self.orders.waiting
+            or self.orders.acks
+        )
 
     def held_back(self) -> str | None:
         """What an incomplete input leaves unsent, in words (None when nothing waits)."""
@@ -325,6 +338,27 @@ class MedusaFlow:
             "inventory", [("stock_levels", r) for r in records if r["default_code"] not in skip]
         )
         self.engine.send("inventory", items, batch_size=self.batch_size)
+
+    def _flush_acks(self) -> None:
+        """`POST /odoo/orders/{id}/synced` once per Medusa order that exists in Odoo: an order the ledger
+        holds an accepted acknowledgement for is never sent again (whatever its payload now); the others go
+        through the engine's claims, so two runs at once send each one once. A mapping file without the
+        `order_synced` entity sends none."""
+        if not self.orders.acks:
+            return
+        acks, self.orders.acks = self.orders.acks, {}
+        if SYNCED not in self.mapping.entities:
+            if SYNCED not in self._warned:
+                self._warned.add(SYNCED)
+                LOG.warning(
+                    "the mapping has no %s entity: Medusa orders in Odoo are not acknowledged", SYNCED
+                )
+            return
+        known = self.ledger.hashes(PLATFORM, SYNCED, list(acks))
+        fresh = [ack for key, ack in acks.items() if key not in known]
+        self.summary.unchanged += len(acks) - len(fresh)
+        items = self._changed(SYNCED, [("_medusa_order_synced", ack) for ack in fresh])
+        self.engine.send(SYNCED, items)
 
     def _flush_events(self) -> None:
         links = self.orders.new_links()

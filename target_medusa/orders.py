@@ -4,6 +4,10 @@ Only orders that came from Medusa count: `x_medusa_order_id`, or `client_order_r
 `order_...` id, or a display id resolved through `GET /odoo/orders`). Pickings and invoices reach their order
 through `sale_id` / `origin` / `invoice_origin`; the link order -> Medusa id is kept in the ledger so later
 runs (pickings done days after the order) still find it.
+
+Every such sale order also makes an acknowledgement for seed 002 §4.3 (`POST /odoo/orders/{id}/synced`,
+the mapping's `order_synced` entity): one sale.order record proves the order exists in Odoo, so it needs no
+other record and is not held back like the transitions.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from etl.ledger import Ledger
@@ -47,6 +52,7 @@ class OrderEvents:
     links: dict[str, OrderLink] = field(default_factory=dict)
     waiting: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     skipped: int = 0
+    acks: dict[str, dict[str, Any]] = field(default_factory=dict)  # Medusa order id -> order_synced record
 
     # ---------------------------------------------------------------- links
     def _remember(self, link: OrderLink) -> None:
@@ -130,6 +136,7 @@ class OrderEvents:
             return []
         link = OrderLink(int(order["id"]), str(order.get("name") or ""), medusa_id)
         self._remember(link)
+        self._acknowledge(link, order)
         events: list[dict[str, Any]] = []
         state = order.get("state")
         if state in ("sale", "done"):
@@ -144,6 +151,20 @@ class OrderEvents:
         if order.get("invoice_status") == "invoiced" and state != "cancel":
             events.append(self._event(link, "order.invoiced"))
         return events
+
+    def _acknowledge(self, link: OrderLink, order: Mapping[str, Any]) -> None:
+        """The `order_synced` record of a Medusa order that exists in Odoo: `synced_at` is when it came to
+        exist there (the sale order's `create_date`), so the payload, and its hash, is the same every run.
+        Two Odoo orders naming one Medusa order: the older (lower id) is the one acknowledged."""
+        current = self.acks.get(link.medusa_id)
+        if current is not None and current["odoo_order_id"] <= link.odoo_id:
+            return
+        self.acks[link.medusa_id] = {
+            "medusa_order_id": link.medusa_id,
+            "odoo_order_id": link.odoo_id,
+            "odoo_order_name": link.name or None,
+            "synced_at": _medusa_time(order.get("create_date")),
+        }
 
     def _picking(self, picking: Mapping[str, Any], link: OrderLink) -> list[dict[str, Any]]:
         code = picking.get("picking_type_code")
@@ -201,3 +222,15 @@ def _iso(value: Any) -> str | None:
     if text.endswith("+00:00"):
         text = text[:-6] + "Z"
     return text if text.endswith("Z") or "+" in text[10:] else text + "Z"
+
+
+def _medusa_time(value: Any) -> str | None:
+    """An Odoo datetime (tap-odoo: ISO 8601 UTC) as seed 002 writes times: `2026-02-28T10:35:00.000Z`."""
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace(" ", "T").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    when = when.astimezone(UTC) if when.tzinfo else when
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"

@@ -72,7 +72,7 @@ class MedusaHandler(BaseHTTPRequestHandler):
         srv = self.server
         fault = srv.faults.decide() if path.startswith("/odoo") else None
         if fault == "drop":
-            self._drop(method, path)
+            self._drop(method, path, query)
             return
         if fault and fault.isdigit():
             # ASSUMPTION (seed 002 silent): §9 has no code for 429 / 503; an injected one answers the §9
@@ -81,7 +81,7 @@ class MedusaHandler(BaseHTTPRequestHandler):
             status = int(fault)
             code = "RATE_LIMITED" if status == 429 else "SERVICE_UNAVAILABLE"
             headers = {} if srv.faults.retry_after is None else {"Retry-After": f"{srv.faults.retry_after:g}"}
-            self._log(method, path, status, fault)
+            self._log(method, path, status, fault, query)
             self._send(
                 status,
                 {"success": False, "error": {"code": code, "message": "Injected fault", "details": {}}},
@@ -93,9 +93,9 @@ class MedusaHandler(BaseHTTPRequestHandler):
             for hook in list(srv.after_write):
                 hook(method, path)
         if fault == "drop_after":
-            self._drop(method, path)
+            self._drop(method, path, query)
             return
-        self._log(method, path, status, None)
+        self._log(method, path, status, None, query)
         self._send(status, body)
 
     def _dispatch(
@@ -132,15 +132,15 @@ class MedusaHandler(BaseHTTPRequestHandler):
                 "error": {"code": "SYNC_FAILED", "message": repr(exc), "details": {}},
             }
 
-    def _drop(self, method: str, path: str) -> None:
-        self._log(method, path, 0, "drop")
+    def _drop(self, method: str, path: str, query: dict[str, str]) -> None:
+        self._log(method, path, 0, "drop", query)
         self.close_connection = True
         with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
 
-    def _log(self, method: str, path: str, status: int, fault: str | None) -> None:
+    def _log(self, method: str, path: str, status: int, fault: str | None, query: dict[str, str]) -> None:
         with self.server.state.lock:
-            self.server.state.requests.append(RequestLogEntry(method, path, status, fault))
+            self.server.state.requests.append(RequestLogEntry(method, path, status, fault, dict(query)))
 
     def _send(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
         data = json.dumps(body, separators=(",", ":")).encode()

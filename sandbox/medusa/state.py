@@ -18,12 +18,14 @@ def now_iso() -> str:
 
 @dataclass
 class RequestLogEntry:
-    """One request as the sandbox saw it (bodies are not kept, they can be large)."""
+    """One request as the sandbox saw it (bodies are not kept, they can be large; `query` is the decoded query
+    string, for tests of what a client asked for)."""
 
     method: str
     path: str
     status: int
     fault: str | None = None
+    query: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -132,6 +134,7 @@ class MedusaState:
         first_name: str = "Ahmed",
         last_name: str = "Al-Rashid",
         phone: str = "+965-12345678",
+        created_at: str | None = None,
     ) -> dict[str, Any]:
         """Put a customer into the store."""
         with self.lock:
@@ -143,7 +146,7 @@ class MedusaState:
                 "last_name": last_name,
                 "phone": phone,
                 "has_account": True,
-                "created_at": now_iso(),
+                "created_at": created_at or now_iso(),
                 "addresses": [
                     {
                         "id": self.new_id("addr"),

@@ -126,7 +126,15 @@ STOCK_SCHEMA = {
 }
 OPEN_SCHEMA = {"type": "object", "properties": {"id": {"type": "integer"}}, "additionalProperties": True}
 ORDER_FIELDS = {
-    "sale_order": ["name", "state", "client_order_ref", "x_medusa_order_id", "delivery_status", "note"],
+    "sale_order": [
+        "name",
+        "state",
+        "client_order_ref",
+        "x_medusa_order_id",
+        "delivery_status",
+        "note",
+        "create_date",
+    ],
     "stock_picking": ["state", "origin", "picking_type_code", "picking_type_id", "sale_id", "date_done"],
     "account_move": ["name", "move_type", "state", "invoice_origin", "payment_state"],
 }

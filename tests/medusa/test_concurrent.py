@@ -67,6 +67,9 @@ def test_two_runs_at_once_on_one_ledger_send_nothing_twice(
         r for r in medusa.state.requests if r.method == "POST" and r.path == "/odoo/webhooks/order-status"
     ]
     assert len(posts) == ORDERS * 4
+    # each order acknowledged once (POST /odoo/orders/{id}/synced, seed 002 section 4.3)
+    synced = [r.path for r in medusa.state.requests if r.method == "POST" and r.path.endswith("/synced")]
+    assert sorted(synced) == sorted(f"/odoo/orders/order_{k}/synced" for k in range(1, ORDERS + 1))
     # between them the two runs sent each record once; the other run saw it busy or unchanged
-    assert first.sent + second.sent == N + N + ORDERS * 4
+    assert first.sent + second.sent == N + N + ORDERS * 4 + ORDERS
     assert ledger.dead_letters("medusa") == []

@@ -143,5 +143,8 @@ def test_unknown_medusa_order_goes_to_dead_letters(medusa: MedusaSandbox, config
     records = {"sale_order": [sale_order(6, "sale", "MEDUSA-order_GONE")]}
     result = run_in_process(config | {"fail_on_dead_letters": True}, catalogue([], orders=records))
     assert result.status == 1
-    (letter,) = ledger_of(config).dead_letters("medusa")
+    letters = {d.entity: d for d in ledger_of(config).dead_letters("medusa")}
+    # its event, and its acknowledgement (tests/medusa/test_synced.py)
+    assert set(letters) == {"order_status", "order_synced"}
+    letter = letters["order_status"]
     assert letter.key == "order_GONE:order.confirmed" and letter.reason.startswith("NOT_FOUND")

@@ -1,0 +1,1 @@
+"""tap_medusa: MarqaSouq (Medusa) orders and customers from the `/odoo/*` API of seed 002."""
