@@ -307,6 +307,7 @@ class Store:
         self.uid = 2  # the user and context of the call being served (the store lock serialises calls)
         self.context: dict[str, Any] = {}
         self.sequences: dict[str, int] = {}  # next number per sequence prefix (never rolled back)
+        self._stamp: str | None = None  # write_date of the running call (a test's `now` included)
         self.picking_prefixes: dict[int, str] = {}  # stock.picking.type id -> name prefix (WH/OUT/)
         self.move_formats: dict[tuple[Any, Any], tuple[str, int]] = {}  # (journal, move_type) -> format
         self.pending_apply: set[int] = set()  # quants whose inventory_quantity_auto_apply was written
@@ -338,6 +339,7 @@ class Store:
             for table in self.tables.values():
                 table.begin()
             self._tx_depth = 1
+            self._stamp = None
             try:
                 yield
             except BaseException:
@@ -347,6 +349,7 @@ class Store:
                 raise
             finally:
                 self._tx_depth = 0
+                self._stamp = None
                 for table in self.tables.values():
                     table.end()
                 self.uid, self.context = saved
@@ -995,7 +998,7 @@ class Store:
             if delete or (inverse and self.tables[relation].fields[inverse].get("required")):
                 self._unlink_one(relation, rid)
             elif inverse:
-                self._write_one(relation, rid, {inverse: False}, self.uid, self._clock(None))
+                self._write_one(relation, rid, {inverse: False}, self.uid, self._clock(self._stamp))
 
         for cmd in value:
             if isinstance(cmd, int):
@@ -1014,7 +1017,7 @@ class Store:
             elif code == 1:
                 if not self.exists(relation, cmd[1]):
                     raise business.missing(relation, [cmd[1]], self.uid)
-                self._write_one(relation, cmd[1], dict(cmd[2] or {}), self.uid, self._clock(None))
+                self._write_one(relation, cmd[1], dict(cmd[2] or {}), self.uid, self._clock(self._stamp))
             elif code == 2:
                 drop(cmd[1], True)
             elif code == 3:
@@ -1053,7 +1056,8 @@ class Store:
         self, model: str, vals: dict[str, Any], uid: int, now: str | None, variant: bool = True
     ) -> int:
         table = self.table(model)
-        stamp = self._clock(now)
+        stamp = self._clock(now or self._stamp)
+        self._stamp = stamp
         self.check_fields(model, vals)
         vals = {k: v for k, v in vals.items() if k not in MAGIC_FIELDS}
         instead = business.create_instead(self, model, vals, uid)
@@ -1128,7 +1132,7 @@ class Store:
         self._link_parents(model, rid, old, row, "")
         table.mark_dirty(rid)
         if "write_date" in table.fields:
-            table.set_write_date(rid, self._clock(None))
+            table.set_write_date(rid, self._clock(self._stamp))
 
     def _sync_template_code(self, pid: int, code: Any) -> None:
         """A template with a single variant shows that variant's default_code (Odoo 17 computes it)."""
@@ -1209,6 +1213,7 @@ class Store:
 
     def _write_one(self, model: str, rid: int, vals: dict[str, Any], uid: int, stamp: str) -> None:
         table = self.tables[model]
+        self._stamp = stamp
         vals = business.before_write(self, model, rid, dict(vals), uid)
         row = table.materialize(rid)
         old = dict(row)

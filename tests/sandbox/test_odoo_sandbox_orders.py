@@ -692,3 +692,16 @@ def test_external_ids_stay_unique_through_renames_rollbacks_and_volume() -> None
     many = [{"module": "hub", "name": f"order_{i}", "model": "sale.order", "res_id": 1} for i in range(3000)]
     assert len(store.create(imd, many)) == 3000
     assert store.search_count(imd, [["module", "=", "hub"]]) == 3003
+
+
+def test_a_test_clock_stamps_the_recomputed_records_too() -> None:
+    """`now=` of the store API stamps the line and the order whose amounts it changed, not the wall clock."""
+    store = OdooSandbox().store
+    order = store.create("sale.order", {"partner_id": 10, "order_line": [[0, 0, {"product_id": 8}]]})
+    line = store.value("sale.order", order, "order_line")[0]
+    stamp = "2031-01-01 00:00:00"
+    store.write("sale.order.line", [line], {"product_uom_qty": 7}, now=stamp)
+    assert store.read("sale.order.line", [line], ["write_date"])[0]["write_date"] == stamp
+    assert store.read("sale.order", [order], ["write_date"])[0]["write_date"] == stamp
+    later = store.create("res.partner", {"name": "Later"})  # the next call is back on the real clock
+    assert store.read("res.partner", [later], ["write_date"])[0]["write_date"] < stamp
