@@ -45,6 +45,7 @@ DEFAULT_ORDER = {
     "res.country": "name, id",
     "res.company": "sequence, name, id",
     "res.users": "name, login, id",
+    "ir.model.data": "module, model, name",
 }
 # Model descriptions (`_description`) for access error texts.
 DESCRIPTIONS = {
