@@ -1,11 +1,14 @@
-"""`make demo`: the main job, `odoo-to-medusa`, between the two loopback sandboxes, run twice by meltano.
+"""`make demo`: the flows between the two loopback sandboxes, each run twice by meltano.
 
 1. Start the Odoo sandbox (the real Odoo 17 recordings plus generated products) and the Medusa sandbox.
 2. Mark two sale orders as storefront orders (`client_order_ref = MEDUSA-<id>`), one shipped and paid, one
    cancelled, so order progress has something to report.
-3. `meltano install`, then `meltano run odoo-to-medusa`: catalogue, stock and order progress reach Medusa.
-4. Run it again with `--full-refresh` (the tap re-reads everything): the ledger's payload hashes stop every
-   unchanged record, so Medusa sees no write.
+3. Three new storefront orders wait in Medusa; `meltano run medusa-to-odoo` (tap-medusa -> target-odoo)
+   makes them Odoo sale orders (confirmed, with their customers as partners).
+4. `meltano run odoo-to-medusa`: catalogue, stock and order progress reach Medusa, and the imported orders
+   are acknowledged (`POST /odoo/orders/{id}/synced`) with their status events.
+5. Both again with `--full-refresh` (the taps re-read everything): the ledger's payload hashes stop every
+   unchanged record, so neither Medusa nor Odoo sees a write.
 5. `--job odoo-to-jsonl` runs the inspection job instead and prints counts and samples from `output/`.
 
 Each demo starts fresh sandboxes, a fresh Meltano system database and a fresh ledger under `output/`.
@@ -28,6 +31,7 @@ from sandbox.medusa import MedusaSandbox, serve_medusa
 from sandbox.odoo import OdooSandbox, serve_odoo
 
 ROOT = Path(__file__).resolve().parent.parent
+ODOO_WRITES = ("create", "write", "unlink", "action_confirm", "action_cancel")
 MEDUSA_KEY = "sandbox-medusa-key"
 JSONL_MODELS = ["res.partner", "product.product", "product.category", "stock.warehouse", "sale.order"]
 SAMPLE_FIELDS = [
@@ -72,6 +76,12 @@ def demo_env(odoo: OdooSandbox, medusa: MedusaSandbox, out: Path) -> dict[str, s
         TARGET_MEDUSA_API_KEY=MEDUSA_KEY,
         TARGET_MEDUSA_ODOO_BASE_URL=odoo.url,
         TARGET_MEDUSA_LEDGER_URL=f"sqlite:///{out / 'ledger.sqlite'}",
+        TAP_MEDUSA_API_URL=medusa.url,
+        TAP_MEDUSA_API_KEY=MEDUSA_KEY,
+        TAP_MEDUSA_START_DATE="2026-01-01T00:00:00Z",
+        TARGET_ODOO_URL=odoo.url,
+        TARGET_ODOO_DATABASE=odoo.db,
+        TARGET_ODOO_LEDGER_URL=f"sqlite:///{out / 'ledger.sqlite'}",
         TARGET_JSONL_DESTINATION_PATH=str(out),
     )
 
@@ -79,8 +89,9 @@ def demo_env(odoo: OdooSandbox, medusa: MedusaSandbox, out: Path) -> dict[str, s
 def mark_storefront_orders(odoo: OdooSandbox, medusa: MedusaSandbox) -> None:
     """Two orders that came from Medusa, as the seed's Odoo addon records them, and their progress in Odoo."""
     store = odoo.store
-    medusa.state.add_order("order_DEMO_1", display_id=1001)
-    medusa.state.add_order("order_DEMO_2", display_id=1002)
+    # imported into Odoo long ago by the seed's addon: created before tap-medusa's start_date
+    medusa.state.add_order("order_DEMO_1", display_id=1001, created_at="2025-12-01T10:00:00.000Z")
+    medusa.state.add_order("order_DEMO_2", display_id=1002, created_at="2025-12-02T10:00:00.000Z")
     shipped = store.search_read("stock.picking", [["sale_id", "!=", False]], ["sale_id"], limit=1)[0]
     order_id, order_name = shipped["sale_id"]
     store.write("sale.order", [order_id], {"client_order_ref": "MEDUSA-order_DEMO_1"})
@@ -93,6 +104,51 @@ def mark_storefront_orders(odoo: OdooSandbox, medusa: MedusaSandbox) -> None:
     store.write(
         "sale.order", [other[0]["id"]], {"client_order_ref": "MEDUSA-order_DEMO_2", "state": "cancel"}
     )
+
+
+SHOP_ORDERS = [  # (display id, email, [(SKU of the recorded Odoo products, quantity, unit price in fils)])
+    (2001, "noura@example.com", [("FURN_0269", 2, 120500), ("FURN_8888", 1, 40000)]),
+    (2002, "Fahad@Example.com", [("E-COM11", 1, 140000)]),
+    (2003, "noura@example.com", [("FURN_8888", 3, 40000)]),
+]
+DELIVERY_PRODUCT = "MEDUSA-SHIPPING"  # target-odoo's delivery_product in meltano.yml's dev environment
+
+
+def prepare_import(odoo: OdooSandbox, medusa: MedusaSandbox) -> None:
+    """Storefront orders in Medusa, and an Odoo ready for them: a Kuwaiti company (KWD), Kuwait among the
+    countries (the recordings hold the first 50 of Odoo's), a delivery product for the shipping line."""
+    odoo.store.names[("res.currency", 1)] = "KWD"
+    odoo.store.create("res.country", {"name": "Kuwait", "code": "KW", "phone_code": 965})
+    odoo.store.create(
+        "product.product", {"name": "Shipping", "default_code": DELIVERY_PRODUCT, "type": "service"}
+    )
+    for display, email, lines in SHOP_ORDERS:
+        items = [
+            {"sku": sku, "quantity": qty, "unit_price": price, "title": sku} for sku, qty, price in lines
+        ]
+        medusa.state.add_order(f"order_SHOP_{display}", display_id=display, email=email, items=items)
+
+
+def show_odoo_orders(odoo: OdooSandbox) -> None:
+    rows = odoo.store.search_read(
+        "sale.order",
+        [["client_order_ref", "=like", "MEDUSA-2%"]],
+        ["name", "client_order_ref", "partner_id", "state", "amount_total"],
+    )
+    print("\nStorefront orders in Odoo (sale.order):")
+    for row in rows:
+        partner = row["partner_id"][1] if row.get("partner_id") else "-"
+        ref, total = row["client_order_ref"], row["amount_total"]
+        print(f"  {row['name']:<8} {ref:<12} {row['state']:<6} {total:>10.3f} KWD  {partner}")
+
+
+def show_acknowledged(medusa: MedusaSandbox) -> None:
+    print("\nThe storefront orders in Medusa now:")
+    for display, _email, _lines in SHOP_ORDERS:
+        order = medusa.state.orders[f"order_SHOP_{display}"]
+        events = medusa.state.events_for(f"order_SHOP_{display}")
+        synced, odoo_id = order.get("synced"), order.get("odoo_order_id")
+        print(f"  {display}  synced={synced}  odoo_order_id={odoo_id}  events={events}")
 
 
 def show_medusa(medusa: MedusaSandbox, title: str) -> dict[str, Any]:
@@ -122,18 +178,27 @@ def run_medusa_demo(products: int, out: Path, install: bool = True) -> None:
         print(f"Odoo sandbox   {odoo.url}  (database {odoo.db}, recordings + {products} generated products)")
         print(f"Medusa sandbox {medusa.url}")
         mark_storefront_orders(odoo, medusa)
+        prepare_import(odoo, medusa)
         env = demo_env(odoo, medusa, out)
         if install:
             install_plugins(env)
+        meltano("run", "medusa-to-odoo", env=env)
+        show_odoo_orders(odoo)
         meltano("run", "odoo-to-medusa", env=env)
         first = show_medusa(medusa, "Medusa after the first run:")
         show_samples(medusa)
+        show_acknowledged(medusa)
+        odoo.calls.reset()
+        meltano("run", "--full-refresh", "medusa-to-odoo", env=env)
         meltano("run", "--full-refresh", "odoo-to-medusa", env=env)
         second = show_medusa(medusa, "Medusa after re-running with everything re-read (--full-refresh):")
         resent = sum(second["writes"].values()) - sum(first["writes"].values())
-        print(f"\nUnchanged records re-sent on the second run: {resent}")
-        if resent:
-            raise SystemExit("demo: the second run re-sent unchanged records")
+        odoo_writes = sum(n for (_m, method), n in odoo.calls.items() if method in ODOO_WRITES)
+        print(
+            f"\nUnchanged records re-sent on the second runs: {resent} to Medusa, {odoo_writes} Odoo writes"
+        )
+        if resent or odoo_writes:
+            raise SystemExit("demo: the second runs re-sent unchanged records")
         ledger = f"sqlite:///{out / 'ledger.sqlite'}"
         print("\nThe runs in the sync ledger (odoo-hub history):", flush=True)
         subprocess.run(

@@ -1,4 +1,4 @@
-"""`make demo`'s program at a small size: both runs of odoo-to-medusa through real meltano, in tmp.
+"""`make demo`'s program at a small size: medusa-to-odoo and odoo-to-medusa, each twice, through real meltano.
 
 The demo runs with this test's own Meltano system directory (`meltano_env`, plugins installed once per test
 run) and `--no-install`: it shares no Meltano state with other tests, workers or the developer's `.meltano/`.
@@ -32,7 +32,10 @@ def test_demo_delivers_then_resends_nothing(meltano_env: dict[str, str], tmp_pat
     assert "order.shipped" in out and "order.cancelled" in out
     prices = [int(p) for p in re.findall(r'"price": (\d+)', out)]
     assert prices and all(p > 0 for p in prices), "sample products arrived without a price"
-    assert "Unchanged records re-sent on the second run: 0" in out
+    assert "Unchanged records re-sent on the second runs: 0 to Medusa, 0 Odoo writes" in out
+    # storefront orders: into Odoo as confirmed sale orders, back in Medusa acknowledged with their events
+    assert len(re.findall(r"^  S\d{5}\s+MEDUSA-200[123]\s+sale\s", out, re.M)) == 3, out
+    assert len(re.findall(r"synced=True  odoo_order_id=\d+  events=\['order.confirmed'\]", out)) == 3, out
     assert re.search(r"^RUN\s+FLOW", out, re.M), "the ledger history was not shown"
     assert (tmp_path / "out" / "ledger.sqlite").exists()
     assert "sandbox-medusa-key" not in out + proc.stderr
