@@ -106,6 +106,7 @@ class OdooWriter:
         self._bind(model, [p for p in existing if p.found_by != "xid"])
         self._states(model, [p for p in ready if p.odoo_id is not None and p.item.key not in failed], failed)
         names = self._names(model, [p.odoo_id for p in ready if p.odoo_id is not None])
+        self._compare_totals(model, [p for p in ready if p.odoo_id and p.item.key not in failed])
         return [self._result(p, failed, names) for p in plans]
 
     # ---------------------------------------------------------------- steps
@@ -357,6 +358,32 @@ class OdooWriter:
         if not ids:
             return {}
         return {int(r["id"]): r for r in self.api.search_read(model, [["id", "in", ids]], fields)}
+
+    def _compare_totals(self, model: str, plans: list[Plan]) -> None:
+        """Odoo computes an order's total itself (taxes from each product): where it differs from the
+        source's total, the order is imported but the difference is noted and logged, never hidden."""
+        plans = [p for p in plans if (p.item.payload.get("checks") or {}).get("total") is not None]
+        if not plans or "amount_total" not in self.api.fields(model):
+            return
+        totals = self._read(model, [int(p.odoo_id or 0) for p in plans], ["amount_total"])
+        differ = 0
+        for plan in plans:
+            odoo_total = totals.get(int(plan.odoo_id or 0), {}).get("amount_total")
+            source = float(plan.item.payload["checks"]["total"])
+            if odoo_total is not None and abs(float(odoo_total) - source) > self.tolerance:
+                differ += 1
+                plan.notes.append(
+                    f"Odoo's total {float(odoo_total):g} differs from the source's {source:g}: check the "
+                    "taxes (lines take each product's customer taxes) or the pricelist"
+                )
+        if differ:
+            LOG.warning(
+                "%d of %d %s records have another total in Odoo than at the source (taxes?); see their "
+                "ledger events",
+                differ,
+                len(plans),
+                model,
+            )
 
     def _names(self, model: str, ids: list[int | None]) -> dict[int, str]:
         wanted = [int(i) for i in ids if i]
