@@ -31,27 +31,30 @@ class Binder:
         )
         return {str(r["name"]): (str(r["model"]), int(r["res_id"])) for r in rows}
 
-    def bind(self, model: str, pairs: list[tuple[str, int]]) -> list[str]:
-        """Record ``name -> res_id`` for each pair (one create); a name another run recorded meanwhile
-        is kept as it is. Answers the names that could not be recorded."""
+    def bind(self, model: str, pairs: list[tuple[str, int]]) -> dict[str, int]:
+        """Record ``name -> res_id`` for each pair (one create). Answers the names another run recorded
+        first for another record, with that record's id: the caller's record is then a copy to undo."""
         if not pairs:
-            return []
+            return {}
         rows: list[dict[str, Any]] = [
             {"module": self.module, "name": name, "model": model, "res_id": res_id, "noupdate": True}
             for name, res_id in pairs
         ]
         try:
             self.api.create("ir.model.data", rows)
-            return []
+            return {}
         except OdooFault:
             pass  # one of them exists already (unique module+name): record them one by one
-        failed: list[str] = []
+        taken: dict[str, int] = {}
         known = self.lookup(name for name, _ in pairs)
         for row in rows:
-            if row["name"] in known:
-                continue
-            try:
-                self.api.create("ir.model.data", [row])
-            except OdooFault:
-                failed.append(str(row["name"]))
-        return failed
+            name = str(row["name"])
+            if name not in known:
+                try:
+                    self.api.create("ir.model.data", [row])
+                    continue
+                except OdooFault:
+                    known.update(self.lookup([name]))
+            if name in known and known[name][1] != row["res_id"]:
+                taken[name] = known[name][1]
+        return taken

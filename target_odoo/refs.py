@@ -7,6 +7,8 @@ cannot be resolved is reported per payload, in a shop owner's words, never silen
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -14,6 +16,7 @@ from target_odoo.adapter import OdooApi, OdooFault
 from target_odoo.binder import Binder
 
 Ref = dict[str, Any]
+LOG = logging.getLogger("target_odoo.refs")
 
 
 def walk_refs(value: Any) -> Iterator[Ref]:
@@ -29,6 +32,17 @@ def walk_refs(value: Any) -> Iterator[Ref]:
     elif isinstance(value, list):
         for v in value:
             yield from walk_refs(v)
+
+
+def xid_of(ref: Mapping[str, Any]) -> str:
+    """The external id a reference's record is kept under: its own, or for a record it may create (a guest
+    customer found by email) one made from what finds it, so two runs creating it meet on one name."""
+    if ref.get("xid"):
+        return str(ref["xid"])
+    op = str(ref.get("op") or "=")
+    value = str(ref.get("value"))
+    digest = hashlib.sha256(f"{ref['field']}{op}{value.lower() if op == '=ilike' else value}".encode())
+    return f"ref_{str(ref['model']).replace('.', '_')}_{digest.hexdigest()[:24]}"
 
 
 def ref_key(ref: Mapping[str, Any]) -> tuple[str, str, str, str]:
@@ -57,11 +71,11 @@ class Resolver:
     def load(self, parts: list[Any]) -> None:
         """Look up every reference of ``parts`` (lists of payload vals), then create what may be created."""
         refs = [r for part in parts for r in walk_refs(part)]
-        xids = {str(r["xid"]) for r in refs if r.get("xid")}
+        xids = {xid_of(r) for r in refs if r.get("xid") or r.get("create")}
         self.by_xid.update({name: rid for name, (_m, rid) in self.binder.lookup(xids).items()})
         groups: dict[tuple[str, str, str], set[Any]] = {}
         for r in refs:
-            if r.get("xid") in self.by_xid or ref_key(r) in self.found or r.get("xid_only"):
+            if self._bound(r) or ref_key(r) in self.found or r.get("xid_only"):
                 continue
             groups.setdefault((str(r["model"]), str(r["field"]), str(r.get("op") or "=")), set()).add(
                 r["value"]
@@ -77,7 +91,7 @@ class Resolver:
     def _create_missing(self, refs: list[Ref]) -> None:
         todo: dict[tuple[str, str, str, str], Ref] = {}
         for r in refs:
-            if r.get("create") and r.get("xid") not in self.by_xid and ref_key(r) not in self.found:
+            if r.get("create") and not self._bound(r) and ref_key(r) not in self.found:
                 todo.setdefault(ref_key(r), r)
         by_model: dict[str, list[Ref]] = {}
         for r in todo.values():
@@ -106,10 +120,18 @@ class Resolver:
                     continue
                 self.found[ref_key(r)] = {"id": rid}
                 self.created.append((model, rid))
-                if r.get("xid"):
-                    self.by_xid[str(r["xid"])] = rid
-                    binds.append((str(r["xid"]), rid))
-            self.binder.bind(model, binds)
+                self.by_xid[xid_of(r)] = rid
+                binds.append((xid_of(r), rid))
+            # another run may have created the same record meanwhile (two orders of one new customer in
+            # two runs): whoever records the external id first wins; the other's fresh copy is undone
+            for name, winner in self.binder.bind(model, binds).items():
+                mine = self.by_xid[name]
+                self.api.call(model, "unlink", [[mine]])
+                LOG.info("%s %s: another run created it first; using %s %d", model, name, model, winner)
+                self.by_xid[name] = winner
+                for key, row in self.found.items():
+                    if row.get("id") == mine and key[0] == model:
+                        self.found[key] = {"id": winner}
 
     def _create_one(self, model: str, ref: Ref, vals: dict[str, Any]) -> int:
         try:
@@ -121,10 +143,13 @@ class Resolver:
             )
             return 0
 
+    def _bound(self, ref: Mapping[str, Any]) -> bool:
+        return bool(ref.get("xid") or ref.get("create")) and xid_of(ref) in self.by_xid
+
     def ref_id(self, ref: Mapping[str, Any]) -> tuple[int | None, str | None]:
         """(id, None) or (None, why not) for one reference."""
-        if ref.get("xid") and str(ref["xid"]) in self.by_xid:
-            return self.by_xid[str(ref["xid"])], None
+        if self._bound(ref):
+            return self.by_xid[xid_of(ref)], None
         if ref.get("xid_only"):
             what = str(ref.get("what") or ref["model"])
             return None, (

@@ -276,7 +276,14 @@ class OdooWriter:
             if rid:
                 plan.odoo_id, plan.created = int(rid), True
                 plan.notes.append("created")
-        self.binder.bind(model, [(str(p.item.payload["xid"]), int(p.odoo_id)) for p in plans if p.odoo_id])
+        pairs = [(str(p.item.payload["xid"]), int(p.odoo_id)) for p in plans if p.odoo_id]
+        taken = self.binder.bind(model, pairs)
+        for plan in plans:  # another run recorded the same key first: undo this copy, keep theirs
+            winner = taken.get(str(plan.item.payload["xid"]))
+            if winner is not None and plan.odoo_id:
+                self.api.call(model, "unlink", [[plan.odoo_id]])
+                plan.odoo_id, plan.created = winner, False
+                plan.notes.append("another run created it first")
 
     @staticmethod
     def _with_lines(vals: dict[str, Any], lines: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
