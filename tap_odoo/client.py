@@ -16,6 +16,7 @@ import backoff
 
 from tap_odoo.errors import OdooAuthError, OdooConfigError, OdooFault, OdooHTTPError, OdooTransportError
 from tap_odoo.transports import (
+    RESEND_STALE,
     HttpConnection,
     Json2Transport,
     JsonRpcTransport,
@@ -235,24 +236,34 @@ class OdooClient:
         method: str,
         args: Sequence[t.Any] = (),
         kwargs: Mapping[str, t.Any] | None = None,
+        *,
+        retry: bool = True,
     ) -> t.Any:
-        """Call ``model.method(*args, **kwargs)``; retries transport faults, never Odoo faults."""
+        """Call ``model.method(*args, **kwargs)``; retries transport faults, never Odoo faults.
+
+        ``retry=False`` sends a call that must not run twice (a write) once: a transport fault is raised
+        as it is, since Odoo may have applied the call before the answer was lost; the caller finds out.
+        """
         uid = self.uid
         transport = self.transport
         call_kwargs = dict(kwargs or {})
         self.calls += 1
+
+        def send() -> t.Any:
+            return transport.execute_kw(self.database, uid, self._secret, model, method, args, call_kwargs)
+
+        token = None if retry else RESEND_STALE.set(False)
         try:
-            return self._retrying(
-                lambda: transport.execute_kw(
-                    self.database, uid, self._secret, model, method, args, call_kwargs
-                )
-            )
+            return self._retrying(send) if retry else send()
         except OdooFault as fault:
             if fault.is_access_denied:
                 raise self._auth_error(f"{model}.{method}: Access Denied") from None
             raise
         except OdooAuthError:
             raise self._auth_error(f"{model}.{method}") from None
+        finally:
+            if token is not None:
+                RESEND_STALE.reset(token)
 
     def search_read(
         self,

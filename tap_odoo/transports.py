@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import email.utils
 import http.client
 import json
@@ -45,6 +46,11 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+# False while a call that must not run twice is sent (a create): a dropped keep-alive connection is then not
+# re-sent at once, since the server may have applied the call before it hung up (see OdooClient.execute_kw).
+RESEND_STALE: contextvars.ContextVar[bool] = contextvars.ContextVar("RESEND_STALE", default=True)
 
 
 class HttpConnection:
@@ -96,7 +102,7 @@ class HttpConnection:
                     stale = isinstance(
                         exc, (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
                     )
-                    if reused and stale and attempt == 1:
+                    if reused and stale and attempt == 1 and RESEND_STALE.get():
                         continue  # the server closed an idle keep-alive connection: reopen at once
                     raise OdooTransportError(
                         f"connection to {self.base_url} failed: {type(exc).__name__}: {exc}"

@@ -16,7 +16,15 @@ from etl.errors import StopRun
 from tap_odoo.client import OdooClient
 from tap_odoo.errors import OdooAuthError, OdooError, OdooFault, OdooHTTPError, OdooTransportError
 
-__all__ = ["OdooApi", "OdooFault"]
+__all__ = ["AnswerLost", "OdooApi", "OdooFault"]
+
+WRITES = frozenset({"create", "write", "unlink"})
+
+
+class AnswerLost(RuntimeError):
+    """A write whose answer never came (dropped connection, timeout): Odoo may or may not have applied it.
+    It is never sent again blindly; the writer looks at what Odoo has and goes on from there."""
+
 
 LOG = logging.getLogger("target_odoo.adapter")
 
@@ -45,13 +53,21 @@ class OdooApi:
         kw = dict(kwargs or {})
         if self.context:
             kw["context"] = {**self.context, **dict(kw.get("context") or {})}
+        write = method in WRITES or method.startswith(("action_", "button_"))
         try:
-            return self.client.execute_kw(model, method, list(args), kw)
+            return self.client.execute_kw(model, method, list(args), kw, retry=not write)
         except OdooFault:
             raise
+        except OdooTransportError as exc:
+            if write:
+                raise AnswerLost(f"{model}.{method}: {exc}") from None
+            raise StopRun(
+                f"Odoo at {self.client.url} cannot be reached ({exc}) after the retries; nothing was written "
+                "past this point. Check url and that the server is up, then run again."
+            ) from None
         except OdooAuthError as exc:
             raise StopRun(f"Odoo refused the login: {exc}; check username and password / api_key") from None
-        except (OdooTransportError, OdooHTTPError) as exc:
+        except OdooHTTPError as exc:
             raise StopRun(
                 f"Odoo at {self.client.url} cannot be reached ({exc}) after the retries; nothing was written "
                 "past this point. Check url and that the server is up, then run again."

@@ -11,13 +11,14 @@ Each item gets its own answer: accepted with the Odoo id, or refused with a reas
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from etl.errors import StopRun
 from etl.sink import OutboundItem, SendResult
-from target_odoo.adapter import OdooApi, OdooFault
+from target_odoo.adapter import AnswerLost, OdooApi, OdooFault
 from target_odoo.binder import Binder
 from target_odoo.refs import Resolver
 
@@ -70,14 +71,21 @@ class OdooWriter:
     def send(self, entity: str, items: list[OutboundItem]) -> list[SendResult]:
         """Write one batch; a fault outside any one record's own write (a lookup the whole batch needs)
         says this database cannot take the batch: the run stops, naming it."""
-        try:
-            return self._send(entity, items)
-        except OdooFault as fault:
-            raise StopRun(
-                f"Odoo refused a call the whole batch needs ({fault.model}.{fault.method}): "
-                f"{first_line(fault)}; nothing more is written. Check the integration user's rights "
-                "and the installed apps."
-            ) from None
+        for attempt in range(1, 4):
+            try:
+                return self._send(entity, items)
+            except AnswerLost as lost:  # Odoo may have applied it: look again at what Odoo has, go on
+                LOG.warning(
+                    "answer lost (%s); reading again what Odoo has for this batch (%d/3)", lost, attempt
+                )
+                time.sleep(min(2.0, 0.2 * 2**attempt))
+            except OdooFault as fault:
+                raise StopRun(
+                    f"Odoo refused a call the whole batch needs ({fault.model}.{fault.method}): "
+                    f"{first_line(fault)}; nothing more is written. Check the integration user's rights "
+                    "and the installed apps."
+                ) from None
+        raise StopRun("Odoo dropped the answers of three tries of one batch: stopping; run again later")
 
     def _send(self, entity: str, items: list[OutboundItem]) -> list[SendResult]:
         model = self.models[entity]
