@@ -13,6 +13,7 @@ from sandbox.odoo import OdooSandbox
 from .conftest import SHIPPING, Odoo
 from .orders import SKUS, customer, order, run_target, singer
 
+LONG = 2_000
 WRITES = ("create", "write", "action_confirm", "action_cancel", "unlink")
 
 
@@ -119,9 +120,15 @@ def test_bad_orders_become_dead_letters_with_reasons_and_the_rest_is_imported(
     odoo: Odoo, config: dict[str, Any]
 ) -> None:
     good = [order(20), order(21, email="زبون@example.com", customer={"id": "cus_ع", "first_name": "أحمد"})]
+    # a very long order: every line once. 2,000 lines here, as the sandbox recomputes an order's lines
+    # quadratically (10,000 lines take it about 55 s server-side; target-odoo's own part stays under 1 s)
+    many = [{"sku": SKUS[k % 3], "quantity": 1, "unit_price": 1000, "title": f"l{k}"} for k in range(LONG)]
+    good.append(order(22, items=many))
     result = run_target(config, singer([*good, *(o for o, _ in BAD.values())]))
     assert result.status == 0
     assert orders_of(odoo, "MEDUSA-1020") and orders_of(odoo, "MEDUSA-1021")
+    [big] = orders_of(odoo, "MEDUSA-1022")
+    assert len(big["order_line"]) == LONG + 1  # and the shipping line
     letters = {d.key: d.reason for d in Ledger(config["ledger_url"]).dead_letters("odoo")}
     assert set(letters) == {o["id"] for o, _ in BAD.values()}
     for o, needle in BAD.values():
