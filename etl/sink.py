@@ -532,6 +532,20 @@ class SyncEngine:
             )
         return self.summary
 
+    def abort(self, reason: str) -> None:
+        """Close the run as ``stopped`` (etl.errors.StopRun: the credential or the server is wrong); what was
+        sent stays recorded, nothing else is flushed."""
+        self._finished = True
+        self.summary.failures.append(reason)
+        self.summary.duration_ms = (time.monotonic() - self._started) * 1000
+        self.ledger.finish_run(
+            self.run_id,
+            sent=self.summary.sent,
+            unchanged=self.summary.unchanged,
+            failed=self.summary.failed,
+            status="stopped",
+        )
+
     def retry_dead_letters(self, run_id: int | None = None) -> RunSummary:
         """Re-send open dead letters (of ``run_id`` or all) through the same mapping, schema and adapter."""
         letters = self.ledger.dead_letters(self.platform, run_id=run_id)

@@ -255,15 +255,8 @@ class MedusaFlow:
     def abort(self, reason: str) -> None:
         """Close the run as stopped (the platform refused the credential or could not be reached)."""
         self.finished_flush = True
-        self.summary.failures.append(reason)
         try:
-            self.ledger.finish_run(
-                self.run_id,
-                sent=self.summary.sent,
-                unchanged=self.summary.unchanged,
-                failed=self.summary.failed,
-                status="stopped",
-            )
+            self.engine.abort(reason)
         finally:
             self.http.close()
 

@@ -109,15 +109,8 @@ class OdooFlow:
         return None  # every record is whole: nothing waits for the end of input
 
     def abort(self, reason: str) -> None:
-        self.summary.failures.append(reason)
         try:
-            self.ledger.finish_run(
-                self.run_id,
-                sent=self.summary.sent,
-                unchanged=self.summary.unchanged,
-                failed=self.summary.failed,
-                status="stopped",
-            )
+            self.engine.abort(reason)
         finally:
             self.api.close()
 
