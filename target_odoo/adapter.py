@@ -9,6 +9,7 @@ MissingError ...) is the record's and is raised as :class:`OdooFault` for the wr
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -19,6 +20,7 @@ from tap_odoo.errors import OdooAuthError, OdooError, OdooFault, OdooHTTPError, 
 __all__ = ["AnswerLost", "OdooApi", "OdooFault"]
 
 WRITES = frozenset({"create", "write", "unlink"})
+NOT_APPLIED = frozenset({429, 503})  # refused before the call ran: safe to send again
 
 
 class AnswerLost(RuntimeError):
@@ -55,12 +57,12 @@ class OdooApi:
             kw["context"] = {**self.context, **dict(kw.get("context") or {})}
         write = method in WRITES or method.startswith(("action_", "button_"))
         try:
-            return self.client.execute_kw(model, method, list(args), kw, retry=not write)
+            if write:
+                return self._write(model, method, list(args), kw)
+            return self.client.execute_kw(model, method, list(args), kw)
         except OdooFault:
             raise
         except OdooTransportError as exc:
-            if write:
-                raise AnswerLost(f"{model}.{method}: {exc}") from None
             raise StopRun(
                 f"Odoo at {self.client.url} cannot be reached ({exc}) after the retries; nothing was written "
                 "past this point. Check url and that the server is up, then run again."
@@ -74,6 +76,21 @@ class OdooApi:
             ) from None
         except OdooError as exc:
             raise StopRun(f"Odoo at {self.client.url}: {exc}") from None
+
+    def _write(self, model: str, method: str, args: list[Any], kw: dict[str, Any]) -> Any:
+        """A write, sent once per try: a 429 or 503 says Odoo (or its proxy) refused it before applying it,
+        so it is sent again after Retry-After or a backoff; a dropped connection, a timeout or a 502/504 may
+        come after Odoo applied it: :class:`AnswerLost`, never a blind re-send."""
+        tries = max(1, self.client.max_tries)
+        for attempt in range(tries):
+            try:
+                return self.client.execute_kw(model, method, args, kw, retry=False)
+            except OdooTransportError as exc:
+                if exc.status in NOT_APPLIED and attempt < tries - 1:
+                    time.sleep(min(30.0, exc.retry_after or self.client.backoff_factor * 2**attempt))
+                    continue
+                raise AnswerLost(f"{model}.{method}: {exc}") from None
+        raise AssertionError("unreachable")
 
     # ---------------------------------------------------------------- reads
     def search_read(

@@ -24,6 +24,7 @@ from target_odoo.refs import Resolver
 
 LOG = logging.getLogger("target_odoo.writer")
 
+ROUNDS = 8  # tries of one batch whose answers Odoo keeps dropping, each after reading again what Odoo has
 # the button methods of each state a payload may ask for (Odoo 15-19)
 STATE_METHODS: dict[str, dict[str, str]] = {
     "sale.order": {"confirm": "action_confirm", "cancel": "action_cancel"},
@@ -71,21 +72,26 @@ class OdooWriter:
     def send(self, entity: str, items: list[OutboundItem]) -> list[SendResult]:
         """Write one batch; a fault outside any one record's own write (a lookup the whole batch needs)
         says this database cannot take the batch: the run stops, naming it."""
-        for attempt in range(1, 4):
+        for attempt in range(1, ROUNDS + 1):
             try:
                 return self._send(entity, items)
             except AnswerLost as lost:  # Odoo may have applied it: look again at what Odoo has, go on
                 LOG.warning(
-                    "answer lost (%s); reading again what Odoo has for this batch (%d/3)", lost, attempt
+                    "answer lost (%s); reading again what Odoo has for the batch (%d/%d)",
+                    lost,
+                    attempt,
+                    ROUNDS,
                 )
-                time.sleep(min(2.0, 0.2 * 2**attempt))
+                time.sleep(min(5.0, 0.1 * 2**attempt))
             except OdooFault as fault:
                 raise StopRun(
                     f"Odoo refused a call the whole batch needs ({fault.model}.{fault.method}): "
                     f"{first_line(fault)}; nothing more is written. Check the integration user's rights "
                     "and the installed apps."
                 ) from None
-        raise StopRun("Odoo dropped the answers of three tries of one batch: stopping; run again later")
+        raise StopRun(
+            f"Odoo dropped an answer in each of {ROUNDS} tries of one batch: stopping; run again later"
+        )
 
     def _send(self, entity: str, items: list[OutboundItem]) -> list[SendResult]:
         model = self.models[entity]
