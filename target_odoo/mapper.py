@@ -171,6 +171,11 @@ def odoo_lines(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> list[d
         discount = get_path(item, str(args.get("discount") or "discount_percent"))
         if discount:
             line["discount"] = float(discount)
+        taxes = args.get("taxes")  # {"model": "account.tax", "field": "name", "lookup" | "values", "source"}
+        if isinstance(taxes, Mapping):
+            refs = odoo_refs(get_path(item, str(taxes.get("source") or "tax_code")), taxes, ctx)
+            if refs is not None:
+                line[str(taxes.get("target") or "tax_id")] = refs
         lines.append(line)
     return lines
 
@@ -206,3 +211,18 @@ def odoo_xid_ref(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> dict
     what = str(args.get("what") or args["model"])
     ref = {"model": args["model"], "field": "id", "value": value, "xid": name, "what": what, "xid_only": True}
     return {"$ref": ref}
+
+
+@register_custom("odoo_refs")
+def odoo_refs(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> list[dict[str, Any]] | None:
+    """Several references (a line's taxes): `args.values`, or the lookup table `args.lookup` at the source
+    value (else its `default` entry); each found by `args.field` of `args.model`."""
+    found: Any = args.get("values")
+    if found is None and args.get("lookup"):
+        table = ctx.lookups.get(str(args["lookup"]), {})
+        found = table.get(str(value), table.get("default"))
+    if found in (None, "", []):
+        return None
+    names = found if isinstance(found, list) else [found]
+    refs = [odoo_ref(n, {**args, "what": args.get("what") or args["field"]}, ctx) for n in names]
+    return [r for r in refs if r is not None]

@@ -110,7 +110,11 @@ class OdooWriter:
             if problems:
                 failed[plan.item.key] = f"{plan.label}: " + "; ".join(dict.fromkeys(problems))
                 continue
-            plan.vals, plan.lines = vals, lines
+            plan.vals = self._x2many(model, vals)
+            plan.lines = {
+                name: [self._x2many(self._comodel(model, name), row) for row in rows]
+                for name, rows in lines.items()
+            }
             if plan.item.payload.get("pricelist_id") is not None:
                 plan.vals["pricelist_id"] = plan.item.payload["pricelist_id"]
             ready.append(plan)
@@ -124,6 +128,22 @@ class OdooWriter:
         return [self._result(p, failed, names) for p in plans]
 
     # ---------------------------------------------------------------- steps
+    def _comodel(self, model: str, field: str) -> str:
+        return str(self.api.fields(model).get(field, {}).get("relation") or "")
+
+    def _x2many(self, model: str, vals: dict[str, Any]) -> dict[str, Any]:
+        """A many2many given as a list of ids (references resolved: a line's taxes) becomes Odoo's
+        "replace with these" command ``[[6, 0, ids]]``."""
+        if not model:
+            return vals
+        fields = self.api.fields(model)
+        out = dict(vals)
+        for name, value in vals.items():
+            m2m = fields.get(name, {}).get("type") == "many2many"
+            if m2m and isinstance(value, list) and all(isinstance(v, int) for v in value):
+                out[name] = [[6, 0, list(value)]]
+        return out
+
     def _plan(self, item: OutboundItem) -> Plan:
         payload = item.payload
         label = str(payload.get("label") or f"{item.entity} {item.key}")

@@ -3,12 +3,14 @@ orders and partners exactly once, bad orders become dead letters with reasons, n
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from etl.ledger import Ledger
 from sandbox.odoo import OdooSandbox
+from target_odoo.flow import MAPPINGS
 
 from .conftest import SHIPPING, Odoo
 from .orders import SKUS, customer, order, run_target, singer
@@ -154,3 +156,22 @@ def test_a_missing_setting_or_source_fails_at_start_naming_it(config: dict[str, 
         check_config(config | {"source": "nosuch"})
     with pytest.raises(ConfigError, match="adjustment_product"):
         check_config(config | {"total_policy": "adjust"})
+
+
+def test_taxes_by_mapping_replace_the_products_taxes(
+    odoo: Odoo, config: dict[str, Any], tmp_path: Any
+) -> None:
+    """A mapping file gives each line the taxes a lookup names (here the recorded 0 % 'Default Tax for PoS'
+    for every line): Odoo's total is then the source's, no difference noted."""
+    mapping = json.loads((MAPPINGS / "medusa.json").read_text())
+    lines = next(f for f in mapping["entities"]["sale_order"]["fields"] if f["target"] == "lines.order_line")
+    lines["args"]["taxes"] = {"model": "account.tax", "field": "name", "lookup": "taxes", "what": "tax"}
+    mapping["lookups"] = {"taxes": {"default": ["Default Tax for PoS"]}}
+    path = tmp_path / "mapping.json"
+    path.write_text(json.dumps(mapping))
+    assert run_target(config | {"mapping_file": str(path)}, singer([order(40)])).status == 0
+    [so] = orders_of(odoo, "MEDUSA-1040")
+    rows = odoo("sale.order.line", "read", so["order_line"], fields=["tax_id", "product_id"])
+    assert sorted(tuple(r["tax_id"]) for r in rows) == [(), (3,), (3,)]  # the shipping service has none
+    [total] = odoo("sale.order", "read", [so["id"]], fields=["amount_total", "amount_tax"])
+    assert total["amount_tax"] == 0 and total["amount_total"] == 13.5  # 2 x 5 + 2.5 + 1 shipping, as Medusa
