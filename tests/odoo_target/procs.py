@@ -190,3 +190,18 @@ def assert_each_once(odoo: Odoo, n: int) -> dict[str, Any]:
 
 def writes(calls: Counter[tuple[str, str]]) -> int:
     return sum(n for (_model, method), n in calls.items() if method in WRITES)
+
+
+def lines_of(odoo: Odoo, order_id: int) -> list[tuple[str, float, float]]:
+    """(default_code, quantity, unit price) of an order's lines, sorted."""
+    rows = odoo(
+        "sale.order.line",
+        "search_read",
+        [["order_id", "=", order_id]],
+        fields=["product_id", "product_uom_qty", "price_unit"],
+    )
+    ids = [r["product_id"][0] for r in rows]
+    codes = {
+        p["id"]: p["default_code"] for p in odoo("product.product", "read", ids, fields=["default_code"])
+    }
+    return sorted((codes[r["product_id"][0]], r["product_uom_qty"], r["price_unit"]) for r in rows)

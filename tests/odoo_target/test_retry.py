@@ -12,7 +12,7 @@ from sandbox.odoo import OdooSandbox
 
 from .conftest import SHIPPING, Odoo
 from .orders import order, run_target, singer
-from .procs import assert_each_once, medusa_orders, run_hub, three_lines, writes
+from .procs import assert_each_once, lines_of, medusa_orders, run_hub, three_lines, writes
 
 SKU = "MS-NEW-01"
 
@@ -26,20 +26,6 @@ def hub_env(sb: OdooSandbox, config: dict[str, Any]) -> dict[str, str]:
         "ODOO_PASSWORD": str(config["password"]),
         "ODOO_DELIVERY_PRODUCT": SHIPPING,
     }
-
-
-def lines_of(odoo: Odoo, order_id: int) -> list[tuple[str, float, float]]:
-    rows = odoo(
-        "sale.order.line",
-        "search_read",
-        [["order_id", "=", order_id]],
-        fields=["product_id", "product_uom_qty", "price_unit"],
-    )
-    codes = {
-        p["id"]: p["default_code"]
-        for p in odoo("product.product", "read", [r["product_id"][0] for r in rows], fields=["default_code"])
-    }
-    return sorted((codes[r["product_id"][0]], r["product_uom_qty"], r["price_unit"]) for r in rows)
 
 
 def test_unknown_sku_is_a_dead_letter_then_retry_imports_it_once(

@@ -14,6 +14,7 @@ from target_odoo.flow import MAPPINGS
 
 from .conftest import SHIPPING, Odoo
 from .orders import SKUS, customer, order, run_target, singer
+from .procs import lines_of
 
 LONG = 2_000
 WRITES = ("create", "write", "action_confirm", "action_cancel", "unlink")
@@ -26,20 +27,6 @@ def orders_of(odoo: Odoo, ref: str) -> list[dict[str, Any]]:
         [["client_order_ref", "=", ref]],
         fields=["name", "state", "partner_id", "order_line", "amount_untaxed"],
     )
-
-
-def lines_of(odoo: Odoo, order_id: int) -> list[tuple[str, float, float]]:
-    rows = odoo(
-        "sale.order.line",
-        "search_read",
-        [["order_id", "=", order_id]],
-        fields=["product_id", "product_uom_qty", "price_unit"],
-    )
-    codes = {
-        p["id"]: p["default_code"]
-        for p in odoo("product.product", "read", [r["product_id"][0] for r in rows], fields=["default_code"])
-    }
-    return sorted((codes[r["product_id"][0]], r["product_uom_qty"], r["price_unit"]) for r in rows)
 
 
 def writes(sb: OdooSandbox) -> int:
