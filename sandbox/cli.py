@@ -1,6 +1,6 @@
 """`odoo-sandbox`: serve the loopback sandboxes (Odoo's external API, the platforms' APIs).
 
-`odoo-sandbox odoo [options]` and `odoo-sandbox medusa [options]` hand their arguments to the package of
+`odoo-sandbox odoo|medusa|linkit [options]` hand their arguments to the package of
 that sandbox; `--help` of each lists its switches.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-SANDBOXES = {"odoo": "sandbox.odoo.cli", "medusa": "sandbox.medusa.cli"}
+SANDBOXES = {"odoo": "sandbox.odoo.cli", "medusa": "sandbox.medusa.cli", "linkit": "sandbox.linkit.cli"}
 
 
 def main(argv: list[str] | None = None) -> None:
