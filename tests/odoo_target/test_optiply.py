@@ -67,3 +67,22 @@ def test_an_optiply_stream_set_is_written_with_the_mapping_file_alone(
     assert (move["state"], move["move_type"]) == ("posted", "in_invoice") and move["name"] != "/"
     [letter] = Ledger(config["ledger_url"]).dead_letters("odoo")
     assert letter.key == "OP-BO-78" and "supplier nobody is not in Odoo" in letter.reason
+
+
+def test_a_record_odoo_refuses_is_a_dead_letter_with_odoos_reason_and_the_batch_goes_on(
+    odoo: Odoo, config: dict[str, Any]
+) -> None:
+    """Odoo's own refusal (here a wrong selection value, as the recorded fault) names the record and
+    Odoo's words; the other records of the same create batch are written."""
+    rates = [
+        {"id": "t1", "name": "VAT 5%", "rate": 5.0, "use": "purchase"},
+        {"id": "t2", "name": "Bogus use", "rate": 1.0, "use": "bogus"},
+        {"id": "t3", "name": "VAT 10%", "rate": 10.0, "use": "sale"},
+    ]
+    result = run_target(config | {"source": "optiply"}, "\n".join(stream("TaxRates", rates)) + "\n")
+    assert result.status == 0
+    assert find(odoo, "account.tax", "name", "VAT 5%", ["amount"])["amount"] == 5.0
+    assert find(odoo, "account.tax", "name", "VAT 10%", ["amount"])["amount"] == 10.0
+    [letter] = Ledger(config["ledger_url"]).dead_letters("odoo")
+    assert letter.key == "t2" and "tax rate Bogus use: Odoo refused it" in letter.reason
+    assert "bogus" in letter.reason
