@@ -1,9 +1,155 @@
-"""Placeholder entry point until the target-linkit issue lands: says so, exits 2."""
+"""target-linkit: Odoo catalogue and SKU stock per branch into Linkit's `/api/v1` (seed 000)."""
 
-import sys
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any
+from urllib.parse import urlsplit
+
+from singer_sdk import typing as th
+
+from etl.mapping import Mapping as EtlMapping
+from etl.mapping import load_mapping
+from etl.target import ConfigError, FlowTarget
+from target_linkit.flow import LinkitFlow, stream_needs
+from target_linkit.mapping import DEFAULT_MAPPING, QUANTITY_FIELDS
+
+__all__ = ["CONFIG_SCHEMA", "ConfigError", "TargetLinkit", "check_config", "cli"]
+
+
+CONFIG_SCHEMA = th.PropertiesList(
+    th.Property(
+        "api_url",
+        th.StringType,
+        required=True,
+        title="Linkit API base URL",
+        description="Linkit /api/v1 base URL, e.g. https://linkit.works/api/v1",
+    ),
+    th.Property(
+        "api_token", th.StringType, required=True, secret=True, description="Linkit API token (dashboard)"
+    ),
+    th.Property(
+        "organization_id",
+        th.StringType,
+        description="Sent as X-Organization-ID on every call (a token not scoped to one organization)",
+    ),
+    th.Property(
+        "auth_scheme",
+        th.StringType,
+        default="bearer",
+        allowed_values=["bearer", "raw"],
+        description="bearer: Authorization: Bearer <token> (the Odoo addon); raw: Authorization: <key>",
+    ),
+    th.Property(
+        "default_branch",
+        th.StringType,
+        description="Branch iv_id for stock of a warehouse without a code (seed 000's Default branch IV id)",
+    ),
+    th.Property(
+        "branches",
+        th.ObjectType(),
+        default={},
+        description="Warehouse code -> Linkit branch iv_id (default: the code itself); null leaves a "
+        "warehouse out. Several warehouses on one branch are summed",
+    ),
+    th.Property(
+        "quantity_field",
+        th.StringType,
+        default="qty_available",
+        allowed_values=list(QUANTITY_FIELDS),
+        description="Stock figure sent as qty: on hand, forecast or free",
+    ),
+    th.Property(
+        "safety_stock", th.IntegerType, default=0, description="Units held back per SKU (qty never below 0)"
+    ),
+    th.Property(
+        "name_ar_field",
+        th.StringType,
+        description="Odoo field holding the Arabic name (name_ar), e.g. x_name_ar",
+    ),
+    th.Property(
+        "require_sync_complete",
+        th.BooleanType,
+        default=True,
+        description="Send SKU stock only after the tap's end-of-sync mark (tap-odoo writes it)",
+    ),
+    th.Property("batch_size", th.IntegerType, default=500, description="Items per bulk call (1-1000)"),
+    th.Property("concurrency", th.IntegerType, default=4, description="Bulk calls in flight at once (1-16)"),
+    th.Property(
+        "fail_on_dead_letters",
+        th.BooleanType,
+        default=False,
+        description="Exit with status 1 when a record went to the dead letters",
+    ),
+    th.Property(
+        "ledger_url",
+        th.StringType,
+        secret=True,
+        description="SQLAlchemy URL of the sync ledger (default $ODOO_HUB_LEDGER_URL)",
+    ),
+    th.Property(
+        "mapping_file", th.StringType, description="Mapping JSON replacing target_linkit/mapping.json"
+    ),
+    th.Property("request_timeout", th.NumberType, default=30, description="Seconds per HTTP request"),
+    th.Property("max_retries", th.IntegerType, default=6, description="Retries on 429/5xx/connection errors"),
+    th.Property("flow_name", th.StringType, default="odoo-to-linkit", description="Run name in the ledger"),
+).to_dict()
+
+
+def check_config(config: dict[str, Any]) -> None:
+    """What JSON Schema cannot say; raises ConfigError naming the setting."""
+    url = urlsplit(str(config.get("api_url") or ""))
+    if url.scheme not in ("http", "https") or not url.netloc:
+        raise ConfigError("setting api_url: must be an http(s) URL such as https://linkit.works/api/v1")
+    if not str(config.get("api_token") or "").strip():
+        raise ConfigError("setting api_token: empty; set the API token from the Linkit dashboard")
+    if config.get("auth_scheme", "bearer") not in ("bearer", "raw"):
+        raise ConfigError("setting auth_scheme: must be bearer or raw")
+    if not 1 <= int(config.get("batch_size", 500)) <= 1000:
+        raise ConfigError(
+            "setting batch_size: must be 1..1000 (Linkit takes at most 1000 items per bulk call)"
+        )
+    if not 1 <= int(config.get("concurrency", 4)) <= 16:
+        raise ConfigError("setting concurrency: must be 1..16")
+    if int(config.get("safety_stock", 0)) < 0:
+        raise ConfigError("setting safety_stock: must be 0 or more")
+    if config.get("quantity_field", "qty_available") not in QUANTITY_FIELDS:
+        raise ConfigError(f"setting quantity_field: must be one of {', '.join(QUANTITY_FIELDS)}")
+    branches = config.get("branches") or {}
+    if not isinstance(branches, dict):
+        raise ConfigError('setting branches: must be an object {"<warehouse code>": "<branch iv_id>"}')
+    for code, branch in branches.items():
+        if branch is not None and (not isinstance(branch, str) or not branch.strip()):
+            raise ConfigError(
+                f"setting branches: warehouse {code!r} -> {branch!r} is not a branch iv_id (a non-empty "
+                "text), nor null (which leaves the warehouse out)"
+            )
+    default = config.get("default_branch")
+    if default is not None and not str(default).strip():
+        raise ConfigError("setting default_branch: must be a branch iv_id (non-empty)")
+
+
+class TargetLinkit(FlowTarget[LinkitFlow]):
+    """Singer target for Linkit `/api/v1`."""
+
+    name = "target-linkit"
+    config_jsonschema = CONFIG_SCHEMA
+
+    def check_config(self, config: dict[str, Any]) -> None:
+        check_config(config)
+
+    def make_flow(self) -> LinkitFlow:
+        return LinkitFlow(self.config)
+
+    @cached_property
+    def mapping(self) -> EtlMapping:
+        return load_mapping(self.config.get("mapping_file"), DEFAULT_MAPPING)
+
+    def required_fields(self, stream: str) -> Mapping[str, str]:
+        return stream_needs(self.mapping, self.config, stream)
 
 
 def cli() -> None:
-    """Tell the caller this target is not built yet."""
-    print("target-linkit: not built yet", file=sys.stderr)
-    sys.exit(2)
+    """Console script `target-linkit`; a wrong setting exits 2 naming it."""
+    TargetLinkit.main()

@@ -1,0 +1,194 @@
+"""The Linkit `/api/v1` calls target-linkit makes, each answering per item: accepted, or failed with a reason.
+
+HTTP goes through etl's shared client (`etl.http.HttpClient`: keep-alive, retries on 429/5xx/connection
+errors, Retry-After, the Authorization header never logged; 401/403 raise `StopRun`); `linkit_http` sets it
+up for this API.
+
+G4 (the bulk answer): Linkit publishes only `{"success": true, "message": "Processed N ..."}`. It does not say
+which items failed. So `success: false` sends the batch again in halves (every call is an upsert by `iv_id`
+or an absolute quantity, so a repeat changes nothing) until each failed item is alone; a lone failed item is
+a dead letter with Linkit's message, and for a SKU a read-back (`GET /skus`) says whether Linkit has that
+product x branch at all. Where an answer does list items (`data.results[{index, success, error}]`), those
+are used directly. An answer without a boolean `success` is not Linkit's bulk answer: the run stops
+(never "all accepted").
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from etl.errors import StopRun
+from etl.http import HttpClient, HttpError
+from etl.sink import OutboundItem, SendResult
+
+LOG = logging.getLogger("target_linkit.adapter")
+ROUTES = {"products": ("/products/bulk", "products", "upsert"), "skus": ("/skus/bulk", "skus", "update")}
+
+
+def linkit_http(config: Mapping[str, Any]) -> HttpClient:
+    """etl's HTTP client for the Linkit `/api/v1` of `config` (api_url, api_token, auth_scheme,
+    organization_id, request_timeout, max_retries, concurrency)."""
+    token = str(config["api_token"])
+    headers = {
+        # G1: the Odoo addon sends the dashboard token as a Bearer token; a bare API key is the other form
+        "Authorization": token if config.get("auth_scheme") == "raw" else f"Bearer {token}",
+        "Content-Type": "application/json",
+        "User-Agent": "odoo-hub target-linkit",
+    }
+    if config.get("organization_id"):
+        headers["X-Organization-ID"] = str(config["organization_id"])
+    return HttpClient(
+        str(config["api_url"]),
+        headers=headers,
+        timeout=float(config.get("request_timeout", 30)),
+        max_retries=int(config.get("max_retries", 6)),
+        max_retry_time=120.0,
+        backoff_base=0.25,
+        backoff_max=10.0,
+        max_retry_after=10.0,
+        workers=int(config.get("concurrency", 4)),
+        platform="linkit",
+    )
+
+
+@dataclass
+class Outcome:
+    """What happened to one item."""
+
+    ok: bool
+    status: int | None = None
+    code: str | None = None
+    message: str | None = None
+
+    def result(self, key: str, url: str) -> SendResult:
+        if self.ok:
+            return SendResult(key, True, None, 200, method="POST", url=url)
+        return SendResult(
+            key,
+            False,
+            http_status=self.status,
+            error_code=self.code,
+            error_message=self.message,
+            reason=f"{self.code}: {self.message}",
+            method="POST",
+            url=url,
+        )
+
+
+class LinkitAdapter:
+    """Products and SKU stock against one Linkit organization; `send` is etl's Adapter."""
+
+    def __init__(self, http: HttpClient) -> None:
+        self.http = http
+
+    def send(self, entity: str, items: list[OutboundItem]) -> list[SendResult]:
+        if entity not in ROUTES:
+            raise ValueError(f"target-linkit sends {', '.join(ROUTES)}, not {entity!r}")
+        path, field, mode = ROUTES[entity]
+        outs = self.bulk(path, field, mode, [i.payload for i in items])
+        if entity == "skus":
+            outs = [self._explain_sku(i.payload, o) for i, o in zip(items, outs, strict=True)]
+        return [o.result(i.key, path) for i, o in zip(items, outs, strict=True)]
+
+    def bulk(self, path: str, field: str, mode: str, payloads: list[dict[str, Any]]) -> list[Outcome]:
+        """One bulk call, trusted only as far as it speaks (see the module's note on G4)."""
+        try:
+            answer = self.http.call("POST", path, json={"mode": mode, field: payloads})
+        except HttpError as exc:
+            if exc.status == 404:
+                raise StopRun(
+                    f"Linkit answered HTTP 404 to POST {path}: no such route at this api_url (it must end in "
+                    "/api/v1, e.g. https://linkit.works/api/v1); nothing was sent past this point",
+                    status=404,
+                    url=exc.url,
+                ) from None
+            if exc.retryable or len(payloads) == 1:
+                return [Outcome(False, exc.status, exc.kind, exc.message) for _ in payloads]
+            LOG.warning("%s refused (%s %s); sending it again in halves", path, exc.status, exc.message)
+            return self._halves(path, field, mode, payloads)
+        success, message, listed = read_bulk_answer(path, answer, len(payloads))
+        if listed is not None:
+            return [
+                Outcome(True) if ok else Outcome(False, 200, "ITEM_FAILED", error or message)
+                for ok, error in listed
+            ]
+        if success:
+            return [Outcome(True) for _ in payloads]
+        if len(payloads) == 1:
+            return [Outcome(False, 200, "ITEM_FAILED", f"Linkit refused it: {message}")]
+        LOG.info("%s: %s; the answer does not say which item failed (G4): halving", path, message)
+        return self._halves(path, field, mode, payloads)
+
+    def _halves(self, path: str, field: str, mode: str, payloads: list[dict[str, Any]]) -> list[Outcome]:
+        mid = len(payloads) // 2
+        return self.bulk(path, field, mode, payloads[:mid]) + self.bulk(path, field, mode, payloads[mid:])
+
+    def _explain_sku(self, payload: Mapping[str, Any], out: Outcome) -> Outcome:
+        """A lone failed SKU: read back whether Linkit has that product x branch at all, and say so."""
+        if out.ok or out.code != "ITEM_FAILED":
+            return out
+        try:
+            page = self.http.call(
+                "GET",
+                "/skus",
+                params={"product_iv_id": payload["product_iv_id"], "branch_iv_id": payload["branch_iv_id"]},
+            )
+        except HttpError:
+            return out
+        rows = page.get("data") if isinstance(page, dict) else None
+        if isinstance(rows, list) and not rows:
+            out.code = "SKU_NOT_FOUND"
+            out.message = (
+                f"{out.message}; Linkit has no SKU {payload['iv_id']} (read back with GET /skus): product "
+                f"{payload['product_iv_id']} or branch {payload['branch_iv_id']} does not exist in Linkit. "
+                "Push the branch (warehouse code) first, or map the warehouse with the setting branches"
+            )
+        return out
+
+    def fetch_qty(self, branch_iv_id: str | None = None) -> dict[tuple[str, str], int]:
+        """(product_iv_id, branch_iv_id) -> qty of every SKU (all pages of `GET /skus`)."""
+        out: dict[tuple[str, str], int] = {}
+        page = 1
+        while True:
+            params: dict[str, Any] = {"page": page, "limit": 100}
+            if branch_iv_id:
+                params["branch_iv_id"] = branch_iv_id
+            answer = self.http.call("GET", "/skus", params=params)
+            for row in answer.get("data") or []:
+                out[(str(row["product_iv_id"]), str(row["branch_iv_id"]))] = int(row.get("qty") or 0)
+            if not answer.get("has_next"):
+                return out
+            page += 1
+
+
+def read_bulk_answer(
+    path: str, answer: Any, n: int
+) -> tuple[bool, str, list[tuple[bool, str | None]] | None]:
+    """(success, message, per-item results when the answer lists all n of them) of a Linkit bulk answer."""
+    if not isinstance(answer, dict) or not isinstance(answer.get("success"), bool):
+        raise StopRun(
+            f"Linkit's answer to POST {path} is not a bulk answer ({{success, message}}): "
+            f"{json.dumps(answer, default=str)[:200]}; nothing was taken as sent. Check api_url: it must be "
+            "the Linkit /api/v1 base URL"
+        )
+    message = str(answer.get("message") or "")
+    data = answer.get("data")
+    results = data.get("results") if isinstance(data, dict) else None
+    listed: list[tuple[bool, str | None]] | None = None
+    if isinstance(results, list):
+        by_index = {
+            r["index"]: r
+            for r in results
+            if isinstance(r, dict) and isinstance(r.get("index"), int) and isinstance(r.get("success"), bool)
+        }
+        if set(by_index) == set(range(n)):
+            listed = [
+                (bool(by_index[i]["success"]), str(by_index[i].get("error") or "") or None) for i in range(n)
+            ]
+            if answer["success"] != all(ok for ok, _ in listed):
+                return False, message, None  # the answer contradicts itself: every item is in doubt
+    return answer["success"], message, listed

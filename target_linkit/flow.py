@@ -1,0 +1,234 @@
+"""One run of Odoo records into Linkit: the platform's rules around etl's `SyncEngine`.
+
+What is Linkit's stays here: products keyed by the Odoo internal reference (`iv_id` = default_code), one SKU
+per product x branch whose integer `qty` sums the warehouses mapped to the branch, sent only once the input is
+complete (the tap's end-of-sync mark), and only for products Linkit has (sent now or by an earlier run).
+Building, the hash compare (unchanged records are not re-sent), validation against `schemas/linkit`, sending
+in batches, claims and the ledger are etl's (`SyncEngine.item` -> `skip_unchanged` -> `send`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from etl.http import HttpClient
+from etl.ledger import Ledger
+from etl.mapping import EntitySpec, load_mapping
+from etl.mapping import Mapping as EtlMapping
+from etl.sink import DeadLettersFound, OutboundItem, RunSummary, SyncEngine
+from etl.validation import PayloadInvalid, PayloadValidator
+from target_linkit.adapter import LinkitAdapter, linkit_http
+from target_linkit.mapping import DEFAULT_MAPPING
+from target_linkit.stock import BranchStock
+
+__all__ = ["DeadLettersFound", "LinkitFlow", "Summary"]
+
+LOG = logging.getLogger("target_linkit")
+PLATFORM = "linkit"
+Summary = RunSummary
+
+
+def stream_name(stream: str) -> str:
+    return stream.replace(".", "_").replace("-", "_")
+
+
+def stream_needs(mapping: EtlMapping, config: Mapping[str, Any], stream: str) -> dict[str, str]:
+    """Fields of ``stream`` a run reads, each with what needs it (checked on SCHEMA at start)."""
+    name = stream_name(stream)
+    needs: dict[str, str] = {}
+    for spec in mapping.entities_for_stream(name):
+        if name == "stock_levels" and spec.name == "skus":
+            continue  # built from BranchStock's records, which read the fields below
+        needs.update(mapping.needs(spec.name))
+    if name == "product_product" and config.get("name_ar_field"):
+        needs.setdefault(str(config["name_ar_field"]).split(".")[0], "the setting name_ar_field")
+    elif name == "stock_levels":
+        quantity = str(config.get("quantity_field") or "qty_available")
+        for field in ("product_id", "default_code", "warehouse_id", "warehouse_code", quantity):
+            needs.setdefault(field, "SKU stock per branch (quantity_field, branches)")
+    return needs
+
+
+class LinkitEngine(SyncEngine):
+    """etl's engine with Linkit's wording of dead letters and run status."""
+
+    incomplete_input = False
+
+    def fallback_key(self, spec: EntitySpec, record: Mapping[str, Any], stream: str | None) -> str:
+        return f"{stream} id {self.mapping.odoo_id(spec.name, record)}"
+
+    def invalid_reason(self, exc: PayloadInvalid) -> str:
+        return "VALIDATION_ERROR (before sending): " + "; ".join(str(i) for i in exc.issues)
+
+    def run_status(self) -> str:
+        if self.incomplete_input:
+            return "incomplete_input"
+        return "failed" if self.summary.failed and self.fail_on_dead_letters else "done"
+
+
+class LinkitFlow:
+    """Buffers records per entity and sends them when `flush()` is called (the sink's drain)."""
+
+    input_complete = False  # the tap's end-of-sync mark arrived (set by etl.target.FlowTarget)
+    finished_flush = False
+
+    def __init__(
+        self, config: Mapping[str, Any], *, http: HttpClient | None = None, ledger: Ledger | None = None
+    ) -> None:
+        self.config = dict(config)
+        self.mapping: EtlMapping = load_mapping(config.get("mapping_file"), DEFAULT_MAPPING)
+        self.ledger = ledger or Ledger(config.get("ledger_url") or None)
+        self.http = http or linkit_http(config)
+        self.adapter = LinkitAdapter(self.http)
+        self.batch_size = int(config.get("batch_size", 500))
+        self.concurrency = int(config.get("concurrency", 4))
+        self.engine = LinkitEngine(
+            platform=PLATFORM,
+            mapping=self.mapping,
+            adapter=self.adapter,
+            ledger=self.ledger,
+            validator=PayloadValidator(PLATFORM),
+            flow=str(config.get("flow_name") or "odoo-to-linkit"),
+            config=self.config,
+            fail_on_dead_letters=bool(config.get("fail_on_dead_letters")),
+            batch_size=self.batch_size,
+            workers=self.concurrency,
+            claims=True,
+            validate_changed_only=True,
+        )
+        self.run_id = self.engine.run_id
+        if self.http.ledger is None:  # every exchange with Linkit (retries too) is an event of this run
+            self.http.ledger, self.http.platform, self.http.run_id = self.ledger, PLATFORM, self.run_id
+        self.summary = self.engine.summary
+        self.products: list[tuple[str, Mapping[str, Any]]] = []
+        self.stock = BranchStock(self.config)
+        self.iv_owner: dict[str, int] = {}
+        self._warned: set[str] = set()
+
+    # ---------------------------------------------------------------- intake
+    def add(self, stream: str, record: Mapping[str, Any]) -> None:
+        name = stream_name(stream)
+        if name == "product_product":
+            if not self.mapping.accepts("products", record):
+                self.summary.filtered += 1
+            else:
+                self.products.append((name, record))
+        elif name == "stock_levels":
+            why = self.stock.add(record)
+            if why == "":
+                self.summary.filtered += 1
+            elif why is not None:
+                self.reject(stream, record, why)
+        elif name not in self._warned:
+            self._warned.add(name)
+            LOG.info("stream %s is not used by target-linkit (yet); its records are ignored", name)
+        if len(self.products) >= self.batch_size * self.concurrency:
+            self._flush_products()
+
+    def reject(self, stream: str, record: Mapping[str, Any], reason: str) -> None:
+        """A record the flow could not take in: a dead letter with the reason, the run goes on."""
+        name = stream_name(stream)
+        entity = "skus" if name == "stock_levels" else "products" if name == "product_product" else name
+        pid = record.get("product_id")
+        rid = record.get("id", pid.get("id") if isinstance(pid, Mapping) else pid)
+        key = f"{stream} id {rid}"
+        if name == "stock_levels":
+            key += f" warehouse {record.get('warehouse_code')}"
+        self.engine.dead_letter(entity, key, record, stream, f"could not be read: {reason}", "MAPPING")
+
+    # ---------------------------------------------------------------- sending
+    def flush(self, *, final: bool = False) -> None:
+        """Send what is buffered: products first (SKUs need them); SKU stock only at the end (`final`) of a
+        complete input, once every warehouse row of a branch is summed. An input that ended before the tap's
+        end-of-sync mark holds the stock back (`held_back`): a sum over some warehouses would be wrong."""
+        self._flush_products()
+        if final and self.input_complete:
+            self._flush_stock()
+            self.finished_flush = True
+
+    def has_deferred(self) -> bool:
+        return bool(self.products or self.stock)
+
+    def held_back(self) -> str | None:
+        if self.input_complete or not self.stock:
+            return None
+        return f"the stock of {len(self.stock.rows)} SKU(s) (product x branch)"
+
+    def abort(self, reason: str) -> None:
+        self.finished_flush = True
+        try:
+            self.engine.abort(reason)
+        finally:
+            self.http.close()
+
+    def _changed(self, entity: str, records: Iterable[tuple[str, Mapping[str, Any]]]) -> list[OutboundItem]:
+        """Payloads changed since the last accepted one; two Odoo products with one internal reference are
+        dead letters before anything is sent (the second would overwrite the first in Linkit)."""
+        items: list[OutboundItem] = []
+        for stream, record in records:
+            item = self.engine.item(entity, record, stream, validate=False)
+            if item is None:
+                continue
+            if entity == "products" and item.odoo_id is not None:
+                owner = self.iv_owner.setdefault(item.key, item.odoo_id)
+                if owner != item.odoo_id:
+                    self.engine.dead_letter(
+                        entity,
+                        f"{item.key} (odoo id {item.odoo_id})",
+                        record,
+                        stream,
+                        f"DUPLICATE_IV_ID (before sending): iv_id {item.key} is also the internal reference "
+                        f"of Odoo product {owner}; give each product its own internal reference",
+                        "DUPLICATE_IV_ID",
+                    )
+                    continue
+            items.append(item)
+        return self.engine.skip_unchanged(entity, items)
+
+    def _flush_products(self) -> None:
+        if not self.products:
+            return
+        records, self.products = self.products, []
+        self.engine.send("products", self._changed("products", records), batch_size=self.batch_size)
+
+    def _flush_stock(self) -> None:
+        if not self.stock:
+            return
+        sums, self.stock = self.stock, BranchStock(self.config)
+        records = sums.records()
+        # stock only for products Linkit holds (this run or an earlier one accepted them); the others
+        # (filtered, dead letters, never sent) would only fail "product not found"
+        known = self.ledger.hashes(PLATFORM, "products", {r["default_code"] for r in records})
+        skip = [r for r in records if r["default_code"] not in known]
+        for r in skip:
+            self.summary.filtered += 1
+            if r["default_code"] not in self._warned:
+                self._warned.add(r["default_code"])
+                LOG.info(
+                    "stock of %s not sent: the product is not in Linkit (not sent yet)", r["default_code"]
+                )
+        items = self._changed("skus", [("stock_levels", r) for r in records if r["default_code"] in known])
+        self.engine.send("skus", items, batch_size=self.batch_size)
+
+    # ---------------------------------------------------------------- end
+    def finish(self) -> RunSummary:
+        """Send the rest, close the run in the ledger; raise DeadLettersFound when configured."""
+        if not self.finished_flush:
+            self.flush(final=True)
+        self.engine.incomplete_input = bool(self.held_back())
+        try:
+            return self.engine.finish()
+        finally:
+            self.http.close()
+            s = self.summary
+            LOG.info(
+                "run %d: sent %d, unchanged %d, dead letters %d, filtered %d in %.1fs",
+                s.run_id,
+                s.sent,
+                s.unchanged,
+                s.failed,
+                s.filtered,
+                s.duration_ms / 1000,
+            )
