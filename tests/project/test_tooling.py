@@ -50,7 +50,7 @@ def test_lock_pins_singer_sdk_054_and_not_the_backoff_distribution() -> None:
         assert name in pins, f"{name} is not pinned in requirements.lock"
 
 
-@pytest.mark.parametrize("script", ["target-linkit", "target-magento"])
+@pytest.mark.parametrize("script", ["target-magento"])
 def test_placeholder_scripts_say_not_built_and_exit_2(script: str) -> None:
     proc = run(str(BIN / script))
     assert proc.returncode == 2
