@@ -329,7 +329,7 @@ def bare_loop(url: str, db: str, orders_path: Path, batch_size: int) -> BareRun:
     # once per run, as the writer: fields_get of the models it touches, the company's currency
     fields = {
         model: call(model, "fields_get", [], attributes=FIELD_ATTRIBUTES)
-        for model in ("sale.order", "res.country", "res.partner", "product.product")
+        for model in ("sale.order", "res.country", "res.partner", "product.product", "sale.order.line")
     }
     currency = ""
     for first in range(0, len(orders), batch_size):

@@ -20,6 +20,13 @@ VALID: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("linkit", "product"): {"sku": "FURN_0009", "name": "Wall Shelf Unit", "price": 1.98, "currency": "KWD"},
     ("linkit", "sku_stock"): {"sku": "FURN_0009", "branch_iv_id": "WH", "quantity": 12},
+    ("linkit", "products"): {"iv_id": "FURN_0009", "name_en": "Wall Shelf Unit", "average_price": 1.98},
+    ("linkit", "skus"): {
+        "iv_id": "FURN_0009_WH",
+        "product_iv_id": "FURN_0009",
+        "branch_iv_id": "WH",
+        "qty": 12,
+    },
     ("linkit", "sale_order"): {
         "order_ref": "S00001",
         "state": "sale",
