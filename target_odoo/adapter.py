@@ -116,6 +116,9 @@ class OdooApi:
             return []
         if op == "=":
             domain: list[Any] = [[field, "in", wanted]]
+        elif field == "email" and op == "=ilike" and "email_normalized" in self.fields(model):
+            # Odoo keeps the lower-cased address, indexed: one `in`, not a scan per `=ilike` leaf
+            domain = [["email_normalized", "in", sorted({str(v).strip().lower() for v in wanted})]]
         else:
             domain = ["|"] * (len(wanted) - 1) + [[field, op, v] for v in wanted]
         active = {"active_test": False} if "active" in self.fields(model) else None
