@@ -286,13 +286,16 @@ def bare_loop(url: str, db: str, orders_path: Path, batch_size: int) -> BareRun:
     def ids_of(
         model: str, field: str, values: list[str], op: str = "=", *, reference: bool = True
     ) -> dict[str, int]:
-        """target_odoo.adapter.find_in's search_read: `in`, or a chain of `|` leaves for =ilike; archived
-        records too; a reference (not the find of the record itself) reads `active` as well."""
+        """target_odoo.adapter.find_in's search_read: `in`; for email =ilike `email_normalized in` (where
+        the model has it), else a chain of `|` leaves; archived records too; a reference (not the find of
+        the record itself) reads `active` as well."""
         wanted = sorted(set(values), key=str)
         if not wanted:
             return {}
         if op == "=":
             domain: list[Any] = [[field, "in", wanted]]
+        elif field == "email" and "email_normalized" in fields[model]:
+            domain = [["email_normalized", "in", sorted({v.strip().lower() for v in wanted})]]
         else:
             domain = ["|"] * (len(wanted) - 1) + [[field, op, v] for v in wanted]
         active = "active" in fields[model]
