@@ -213,15 +213,16 @@ class SyncEngine:
             return None
         try:
             payload = self.mapping.build(entity, rec, self.config, key=key)
-            bad = non_finite(payload)
-            if bad:
+            try:  # the hash's strict JSON finds an infinite or NaN number at no extra cost
+                digest = payload_hash(payload, finite=True)
+            except ValueError:
                 raise MappingError(
                     entity=entity,
-                    field=bad,
+                    field=non_finite(payload) or "<payload>",
                     key=key,
                     reason="the value is infinite or not a number, which JSON cannot carry",
                     fix="correct the value in Odoo",
-                )
+                ) from None
             if validate and self.validator is not None and self.validator.has_schema(entity):
                 self.validator.check(entity, payload, key=key)
         except MappingError as exc:
@@ -239,7 +240,7 @@ class SyncEngine:
             key=key,
             payload=payload,
             record=rec,
-            payload_hash=payload_hash(payload),
+            payload_hash=digest,
             odoo_model=spec.model,
             odoo_id=self.mapping.odoo_id(entity, rec),
             sku=self.mapping.sku_of(entity, rec),

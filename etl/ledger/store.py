@@ -40,9 +40,12 @@ PRODUCT_ENTITY = "product"  # the entity whose bindings are products (stats: pro
 KEY_LIMIT = 200  # keys (and SKUs) longer than this are stored as etl.text.short_key (columns hold 255)
 
 
-def payload_hash(payload: Any) -> str:
-    """sha256 of the canonical JSON (sorted keys, no whitespace) of a payload."""
-    canon = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+def payload_hash(payload: Any, *, finite: bool = False) -> str:
+    """sha256 of the canonical JSON (sorted keys, no whitespace) of a payload; ``finite``: a payload with an
+    infinite or NaN number (which JSON cannot carry) raises ValueError instead."""
+    canon = json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str, allow_nan=not finite
+    )
     return hashlib.sha256(canon.encode("utf-8")).hexdigest()
 
 
