@@ -286,6 +286,29 @@ class SyncEngine:
             )
         return changed
 
+    def one_record_per_key(
+        self,
+        entity: str,
+        items: Iterable[OutboundItem],
+        owners: dict[str, int],
+        code: str,
+        why: Callable[[str, int], str],
+    ) -> list[OutboundItem]:
+        """Items whose key another Odoo record of this run already holds (two products, one SKU) become dead
+        letters (``code``, reason ``why(key, owner id)``) before anything is sent; ``owners`` is the run's."""
+        kept: list[OutboundItem] = []
+        for item in items:
+            if item.odoo_id is not None:
+                owner = owners.setdefault(item.key, item.odoo_id)
+                if owner != item.odoo_id:
+                    reason = f"{code} (before sending): {why(item.key, owner)}"
+                    self.dead_letter(
+                        entity, f"{item.key} (odoo id {item.odoo_id})", item.record, item.stream, reason, code
+                    )
+                    continue
+            kept.append(item)
+        return kept
+
     # ------------------------------------------------------------ hooks
 
     def fallback_key(self, spec: EntitySpec, record: Mapping[str, Any], stream: str | None) -> str:

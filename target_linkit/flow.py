@@ -166,25 +166,19 @@ class LinkitFlow:
     def _changed(self, entity: str, records: Iterable[tuple[str, Mapping[str, Any]]]) -> list[OutboundItem]:
         """Payloads changed since the last accepted one; two Odoo products with one internal reference are
         dead letters before anything is sent (the second would overwrite the first in Linkit)."""
-        items: list[OutboundItem] = []
-        for stream, record in records:
-            item = self.engine.item(entity, record, stream, validate=False)
-            if item is None:
-                continue
-            if entity == "products" and item.odoo_id is not None:
-                owner = self.iv_owner.setdefault(item.key, item.odoo_id)
-                if owner != item.odoo_id:
-                    self.engine.dead_letter(
-                        entity,
-                        f"{item.key} (odoo id {item.odoo_id})",
-                        record,
-                        stream,
-                        f"DUPLICATE_IV_ID (before sending): iv_id {item.key} is also the internal reference "
-                        f"of Odoo product {owner}; give each product its own internal reference",
-                        "DUPLICATE_IV_ID",
-                    )
-                    continue
-            items.append(item)
+        built = (self.engine.item(entity, record, stream, validate=False) for stream, record in records)
+        items = [item for item in built if item is not None]
+        if entity == "products":
+            items = self.engine.one_record_per_key(
+                entity,
+                items,
+                self.iv_owner,
+                "DUPLICATE_IV_ID",
+                lambda key, owner: (
+                    f"iv_id {key} is also the internal reference of Odoo product {owner}; "
+                    "give each product its own internal reference"
+                ),
+            )
         return self.engine.skip_unchanged(entity, items)
 
     def _flush_products(self) -> None:

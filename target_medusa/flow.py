@@ -263,25 +263,19 @@ class MedusaFlow:
     def _changed(self, entity: str, records: Iterable[tuple[str, Mapping[str, Any]]]) -> list[OutboundItem]:
         """Payloads that changed since the last accepted one (validated; invalid ones become dead letters).
         Two Odoo products with one SKU are caught here, before anything is sent."""
-        items: list[OutboundItem] = []
-        for stream, record in records:
-            item = self.engine.item(entity, record, stream, validate=False)
-            if item is None:
-                continue
-            if entity == "product" and item.odoo_id is not None:
-                owner = self.sku_owner.setdefault(item.key, item.odoo_id)
-                if owner != item.odoo_id:
-                    self.engine.dead_letter(
-                        entity,
-                        f"{item.key} (odoo id {item.odoo_id})",
-                        record,
-                        stream,
-                        f"DUPLICATE_SKU (before sending): SKU {item.key} is also the default_code of Odoo "
-                        f"product {owner}; give each product its own internal reference",
-                        "DUPLICATE_SKU",
-                    )
-                    continue
-            items.append(item)
+        built = (self.engine.item(entity, record, stream, validate=False) for stream, record in records)
+        items = [item for item in built if item is not None]
+        if entity == "product":
+            items = self.engine.one_record_per_key(
+                entity,
+                items,
+                self.sku_owner,
+                "DUPLICATE_SKU",
+                lambda key, owner: (
+                    f"SKU {key} is also the default_code of Odoo product {owner}; give each "
+                    "product its own internal reference"
+                ),
+            )
         return self.engine.skip_unchanged(entity, items)
 
     def _flush_products(self) -> None:
