@@ -38,6 +38,7 @@ lock:
 bench: env
 	$(BIN)/python bench/tap_throughput.py
 	$(BIN)/python bench/odoo_to_medusa.py
+	$(BIN)/python bench/odoo_to_linkit.py
 	$(BIN)/python bench/medusa_to_odoo.py
 
 clean:

@@ -20,78 +20,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
+from pipeline import extractor_fields, odoo_tap_config, run, start_odoo
 from results import machine, section, section_name, write
 
 from sandbox.medusa import serve_medusa
 
-BIN = Path(sys.executable).parent
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def catalogue_fields() -> dict[str, list[str]]:
-    """The per-model field lists of the catalogue extractor in meltano.yml."""
-    project = yaml.safe_load((ROOT / "meltano.yml").read_text())
-    extractor = next(e for e in project["plugins"]["extractors"] if e["name"] == "tap-odoo-medusa-catalogue")
-    return dict(extractor["config"].get("fields") or {})
-
-
 KEY = "bench-medusa-key"
-
-
-def start_odoo(products: int) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [str(BIN / "odoo-sandbox"), "odoo", "--port", "0", "--products", str(products)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if " on " not in line:
-        proc.kill()
-        raise SystemExit(f"Odoo sandbox did not start: {line!r}")
-    return proc, line.split(" on ")[1].split()[0]
-
-
-def run(work: Path, tap_config: Path, target_config: Path, state: Path | None) -> tuple[float, int, str, str]:
-    """One `tap | target` run: wall seconds, records read by the target, its last STATE line, stderr tail."""
-    tap_cmd = [str(BIN / "tap-odoo"), "--config", str(tap_config)]
-    if state is not None:
-        tap_cmd += ["--state", str(state)]
-    started = time.perf_counter()
-    tap = subprocess.Popen(tap_cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=work)
-    target = subprocess.run(
-        [str(BIN / "target-medusa"), "--config", str(target_config)],
-        stdin=tap.stdout,
-        capture_output=True,
-        text=True,
-        cwd=work,
-        check=False,
-    )
-    assert tap.stdout is not None
-    tap.stdout.close()
-    tap.wait()
-    wall = time.perf_counter() - started
-    if tap.returncode or target.returncode:
-        raise SystemExit(
-            f"run failed (tap {tap.returncode}, target {target.returncode}):\n{target.stderr[-3000:]}"
-        )
-    records = sum(
-        int(json.loads(line.split("METRIC: ", 1)[1])["value"])
-        for line in target.stderr.splitlines()
-        if '"metric":"record_count"' in line and "METRIC: " in line
-    )
-    last_state = target.stdout.strip().splitlines()[-1] if target.stdout.strip() else "{}"
-    return wall, records, last_state, target.stderr[-600:]
 
 
 def main(argv: list[str]) -> int:
@@ -113,16 +53,13 @@ def main(argv: list[str]) -> int:
             tap_config = work / "tap.json"
             tap_config.write_text(
                 json.dumps(
-                    {
-                        "url": odoo_url,
-                        "database": "demo17",
-                        "username": "admin",
-                        "password": "admin",
-                        "models": ["product.product", "sale.order", "stock.picking", "account.move"],
-                        "stock_levels": True,
-                        "page_size": 5000,
-                        "fields": catalogue_fields(),
-                    }
+                    odoo_tap_config(
+                        odoo_url,
+                        models=["product.product", "sale.order", "stock.picking", "account.move"],
+                        stock_levels=True,
+                        page_size=5000,
+                        fields=extractor_fields("tap-odoo-medusa-catalogue"),
+                    )
                 )
             )
             target_config = work / "target.json"
@@ -138,14 +75,14 @@ def main(argv: list[str]) -> int:
                     }
                 )
             )
-            first, records, state_line, _ = run(work, tap_config, target_config, None)
+            first, records, state_line, _ = run(work, tap_config, "target-medusa", target_config, None)
             writes_first = medusa.state.write_count()
             products = len(medusa.state.products)
             state = work / "state.json"
             state.write_text(state_line)
-            again, records_again, _, _ = run(work, tap_config, target_config, state)
+            again, records_again, _, _ = run(work, tap_config, "target-medusa", target_config, state)
             writes_again = medusa.state.write_count() - writes_first
-            full, _records_full, _, _ = run(work, tap_config, target_config, None)
+            full, _records_full, _, _ = run(work, tap_config, "target-medusa", target_config, None)
             writes_full = medusa.state.write_count() - writes_first - writes_again
     finally:
         odoo.terminate()
