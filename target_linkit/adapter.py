@@ -26,7 +26,11 @@ from etl.http import HttpClient, HttpError
 from etl.sink import OutboundItem, SendResult
 
 LOG = logging.getLogger("target_linkit.adapter")
-ROUTES = {"products": ("/products/bulk", "products", "upsert"), "skus": ("/skus/bulk", "skus", "update")}
+ROUTES = {
+    "products": ("/products/bulk", "products", "upsert"),
+    "skus": ("/skus/bulk", "skus", "update"),
+    "branches": ("/branches/bulk", "branches", "upsert"),
+}
 
 
 def linkit_http(config: Mapping[str, Any]) -> HttpClient:

@@ -14,12 +14,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from etl.http import HttpClient
-from etl.ledger import Ledger
+from etl.ledger import Accepted, Ledger
 from etl.mapping import EntitySpec, load_mapping
 from etl.mapping import Mapping as EtlMapping
 from etl.sink import DeadLettersFound, OutboundItem, RunSummary, SyncEngine
 from etl.validation import PayloadInvalid, PayloadValidator
 from target_linkit.adapter import LinkitAdapter, linkit_http
+from target_linkit.branches import STREAMS as BRANCH_STREAMS
+from target_linkit.branches import BranchJoin
 from target_linkit.mapping import DEFAULT_MAPPING
 from target_linkit.stock import BranchStock
 
@@ -27,6 +29,7 @@ __all__ = ["DeadLettersFound", "LinkitFlow", "Summary"]
 
 LOG = logging.getLogger("target_linkit")
 PLATFORM = "linkit"
+LINK_ENTITY = "branch_link"  # ledger rows warehouse / POS operation type -> branch iv_id, for orders
 Summary = RunSummary
 
 
@@ -44,11 +47,35 @@ def stream_needs(mapping: EtlMapping, config: Mapping[str, Any], stream: str) ->
         needs.update(mapping.needs(spec.name))
     if name == "product_product" and config.get("name_ar_field"):
         needs.setdefault(str(config["name_ar_field"]).split(".")[0], "the setting name_ar_field")
+    elif name in BRANCH_STREAMS:
+        needs = branch_needs(config, name)
     elif name == "stock_levels":
         quantity = str(config.get("quantity_field") or "qty_available")
         for field in ("product_id", "default_code", "warehouse_id", "warehouse_code", quantity):
             needs.setdefault(field, "SKU stock per branch (quantity_field, branches)")
     return needs
+
+
+def branch_needs(config: Mapping[str, Any], stream: str) -> dict[str, str]:
+    """What joining warehouses with their working hours reads of each of its four streams."""
+    hours = config.get("working_hours_shape") != "none"
+    calendar = str(config.get("branch_calendar_field") or "")
+    why = "branches (working hours; setting working_hours_shape)"
+    fields: tuple[str, ...] = ()
+    if stream == "stock_warehouse":
+        needs = {f: "branches (iv_id = code, name_en, active)" for f in ("id", "code", "name", "active")}
+        if hours:
+            needs[calendar or "company_id"] = f"{why}: " + (
+                "the setting branch_calendar_field" if calendar else "the company's calendar"
+            )
+        return needs
+    if hours and stream == "resource_calendar":
+        fields = ("id", "attendance_ids")
+    elif hours and stream == "resource_calendar_attendance":
+        fields = ("id", "dayofweek", "hour_from", "hour_to")
+    elif hours and stream == "res_company" and not calendar:
+        fields = ("id", "resource_calendar_id")
+    return dict.fromkeys(fields, why)
 
 
 class LinkitEngine(SyncEngine):
@@ -104,6 +131,7 @@ class LinkitFlow:
         self.summary = self.engine.summary
         self.products: list[tuple[str, Mapping[str, Any]]] = []
         self.stock = BranchStock(self.config)
+        self.branches = BranchJoin(self.config)
         self.iv_owner: dict[str, int] = {}
         self._warned: set[str] = set()
 
@@ -121,6 +149,8 @@ class LinkitFlow:
                 self.summary.filtered += 1
             elif why is not None:
                 self.reject(stream, record, why)
+        elif name in BRANCH_STREAMS:
+            self.branches.add(name, record)
         elif name not in self._warned:
             self._warned.add(name)
             LOG.info("stream %s is not used by target-linkit (yet); its records are ignored", name)
@@ -130,7 +160,8 @@ class LinkitFlow:
     def reject(self, stream: str, record: Mapping[str, Any], reason: str) -> None:
         """A record the flow could not take in: a dead letter with the reason, the run goes on."""
         name = stream_name(stream)
-        entity = "skus" if name == "stock_levels" else "products" if name == "product_product" else name
+        entity = {"stock_levels": "skus", "product_product": "products"}.get(name, name)
+        entity = "branches" if name in BRANCH_STREAMS else entity
         pid = record.get("product_id")
         rid = record.get("id", pid.get("id") if isinstance(pid, Mapping) else pid)
         key = f"{stream} id {rid}"
@@ -145,16 +176,20 @@ class LinkitFlow:
         end-of-sync mark holds the stock back (`held_back`): a sum over some warehouses would be wrong."""
         self._flush_products()
         if final and self.input_complete:
+            self._flush_branches()  # SKUs and orders need their branch
             self._flush_stock()
             self.finished_flush = True
 
     def has_deferred(self) -> bool:
-        return bool(self.products or self.stock)
+        return bool(self.products or self.stock or self.branches)
 
     def held_back(self) -> str | None:
-        if self.input_complete or not self.stock:
+        if self.input_complete:
             return None
-        return f"the stock of {len(self.stock.rows)} SKU(s) (product x branch)"
+        parts = [f"the stock of {len(self.stock.rows)} SKU(s) (product x branch)"] if self.stock else []
+        if self.branches:
+            parts.append(f"{len(self.branches.warehouses)} warehouse(s) with their working hours")
+        return " and ".join(parts) or None
 
     def abort(self, reason: str) -> None:
         self.finished_flush = True
@@ -186,6 +221,26 @@ class LinkitFlow:
             return
         records, self.products = self.products, []
         self.engine.send("products", self._changed("products", records), batch_size=self.batch_size)
+
+    def _flush_branches(self) -> None:
+        if not self.branches:
+            return
+        join, self.branches = self.branches, BranchJoin(self.config)
+        self.ledger.record_many(
+            PLATFORM,
+            [
+                Accepted(LINK_ENTITY, key, branch, "stock.warehouse", None, branch)
+                for key, branch in join.links().items()
+            ],
+            self.run_id,
+        )
+        records, bad, left_out = join.records()
+        self.summary.filtered += left_out
+        for wh, why in bad:
+            key = str(wh.get("branch_iv_id") or f"stock_warehouse id {wh.get('id')}")
+            self.engine.dead_letter("branches", key, wh, "stock_warehouse", f"not sent: {why}", "MAPPING")
+        items = self._changed("branches", [("stock_warehouse", r) for r in records])
+        self.engine.send("branches", items, batch_size=self.batch_size)
 
     def _flush_stock(self) -> None:
         if not self.stock:

@@ -12,6 +12,8 @@ from typing import Any
 from etl.errors import TransformError
 from etl.paths import get_path
 from etl.transforms import BuildContext, register_custom
+from target_linkit.hours import HoursError, working_hours
+from target_linkit.hours import periods as working_periods
 
 DEFAULT_MAPPING = Path(__file__).resolve().parent / "mapping.json"
 QUANTITY_FIELDS = ("qty_available", "virtual_available", "free_qty")
@@ -68,3 +70,16 @@ def qty(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> int | None:
     if not math.isfinite(float(value)):
         raise TransformError(f"a quantity must be finite, got {value!r}")
     return max(0, math.floor(float(value)) - int(ctx.config.get("safety_stock") or 0))
+
+
+@register_custom("linkit_working_hours")
+def hours(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> list[Any] | dict[str, Any] | None:
+    """A branch's `working_hours` from its calendar lines (`attendances`, joined by the flow), in the shape
+    the setting `working_hours_shape` names (`periods`, default, or `weekday`); none without a calendar."""
+    if value is None:
+        return None
+    try:
+        spans = working_periods(value, two_weeks=bool(ctx.record.get("two_weeks")))
+    except HoursError as exc:
+        raise TransformError(str(exc)) from None
+    return working_hours(spans, str(ctx.config.get("working_hours_shape") or "periods"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
@@ -13,6 +14,7 @@ from etl.mapping import Mapping as EtlMapping
 from etl.mapping import load_mapping
 from etl.target import ConfigError, FlowTarget
 from target_linkit.flow import LinkitFlow, stream_needs
+from target_linkit.hours import SHAPES as HOUR_SHAPES
 from target_linkit.mapping import DEFAULT_MAPPING, QUANTITY_FIELDS
 
 __all__ = ["CONFIG_SCHEMA", "ConfigError", "TargetLinkit", "check_config", "cli"]
@@ -67,6 +69,20 @@ CONFIG_SCHEMA = th.PropertiesList(
         "name_ar_field",
         th.StringType,
         description="Odoo field holding the Arabic name (name_ar), e.g. x_name_ar",
+    ),
+    th.Property(
+        "branch_calendar_field",
+        th.StringType,
+        description="stock.warehouse field (a resource.calendar) holding a branch's working hours, e.g. the "
+        "Linkit addon's linkit_resource_calendar_id; default: the warehouse company's resource_calendar_id",
+    ),
+    th.Property(
+        "working_hours_shape",
+        th.StringType,
+        default="periods",
+        allowed_values=list(HOUR_SHAPES),
+        description="periods: canonical array [{WeekDay, OpenHour, ...}]; weekday: {monday: {open, close}}; "
+        "none: branches without working hours",
     ),
     th.Property(
         "require_sync_complete",
@@ -125,6 +141,14 @@ def check_config(config: dict[str, Any]) -> None:
                 f"setting branches: warehouse {code!r} -> {branch!r} is not a branch iv_id (a non-empty "
                 "text), nor null (which leaves the warehouse out)"
             )
+    if config.get("working_hours_shape", "periods") not in HOUR_SHAPES:
+        raise ConfigError(f"setting working_hours_shape: must be one of {', '.join(HOUR_SHAPES)}")
+    field = config.get("branch_calendar_field")
+    if field is not None and not re.fullmatch(r"[a-z_][a-z0-9_]*", str(field)):
+        raise ConfigError(
+            "setting branch_calendar_field: must be the name of a stock.warehouse field, e.g. "
+            "linkit_resource_calendar_id"
+        )
     default = config.get("default_branch")
     if default is not None and not str(default).strip():
         raise ConfigError("setting default_branch: must be a branch iv_id (non-empty)")

@@ -40,6 +40,14 @@ def singer(
     return "\n".join(lines) + "\n"
 
 
+def streams(*parts: tuple[str, dict[str, Any], list[dict[str, Any]]], complete: bool = True) -> str:
+    """A run's Singer input from (stream, SCHEMA, records) parts, keyed by id, ending with the mark."""
+    lines = [line for name, schema, records in parts for line in stock(name, schema, ["id"], records)]
+    if complete:
+        lines.append(end_of_sync([name for name, _, _ in parts]))
+    return "\n".join(lines) + "\n"
+
+
 def run(config: dict[str, Any], data: str) -> Result:
     target = TargetLinkit(config=config, validate_config=True)
     out = io.StringIO()

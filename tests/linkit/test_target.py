@@ -189,6 +189,8 @@ def test_rich_answers_give_linkit_reasons_directly(config: dict[str, Any]) -> No
         ({"quantity_field": "qty"}, "quantity_field"),
         ({"branches": {"WH": ""}}, "branches"),
         ({"auth_scheme": "basic"}, "auth_scheme"),
+        ({"working_hours_shape": "object"}, "working_hours_shape"),
+        ({"branch_calendar_field": "x y"}, "branch_calendar_field"),
     ],
 )
 def test_check_config_names_the_setting(change: dict[str, Any], setting: str) -> None:
