@@ -24,6 +24,7 @@ from typing import Any
 from etl.errors import StopRun
 from etl.http import HttpClient, HttpError
 from etl.sink import OutboundItem, SendResult
+from target_linkit.customers import CustomerWriter
 
 LOG = logging.getLogger("target_linkit.adapter")
 ROUTES = {
@@ -88,10 +89,22 @@ class LinkitAdapter:
 
     def __init__(self, http: HttpClient) -> None:
         self.http = http
+        self.customers = CustomerWriter(http)
+
+    def linkit_ids(self, entity: str, items: list[OutboundItem]) -> dict[str, str | None]:
+        """The Linkit id the ledger bound to each item's key (None: never accepted, or no ledger)."""
+        ledger = self.http.ledger
+        out: dict[str, str | None] = {}
+        for item in items:
+            bound = ledger.get_binding("linkit", entity, item.key) if ledger is not None else None
+            out[item.key] = bound.remote_id if bound else None
+        return out
 
     def send(self, entity: str, items: list[OutboundItem]) -> list[SendResult]:
+        if entity == "customers":
+            return self.customers.send(items, self.linkit_ids(entity, items))
         if entity not in ROUTES:
-            raise ValueError(f"target-linkit sends {', '.join(ROUTES)}, not {entity!r}")
+            raise ValueError(f"target-linkit sends {', '.join([*ROUTES, 'customers'])}, not {entity!r}")
         path, field, mode = ROUTES[entity]
         outs = self.bulk(path, field, mode, [i.payload for i in items])
         if entity == "skus":

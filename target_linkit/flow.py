@@ -130,6 +130,7 @@ class LinkitFlow:
             self.http.ledger, self.http.platform, self.http.run_id = self.ledger, PLATFORM, self.run_id
         self.summary = self.engine.summary
         self.products: list[tuple[str, Mapping[str, Any]]] = []
+        self.customers: list[tuple[str, Mapping[str, Any]]] = []
         self.stock = BranchStock(self.config)
         self.branches = BranchJoin(self.config)
         self.iv_owner: dict[str, int] = {}
@@ -151,16 +152,29 @@ class LinkitFlow:
                 self.reject(stream, record, why)
         elif name in BRANCH_STREAMS:
             self.branches.add(name, record)
+        elif name == "res_partner":
+            self._customer(record)
         elif name not in self._warned:
             self._warned.add(name)
             LOG.info("stream %s is not used by target-linkit (yet); its records are ignored", name)
         if len(self.products) >= self.batch_size * self.concurrency:
             self._flush_products()
+        if len(self.customers) >= self.batch_size:
+            self._flush_customers()
+
+    def _customer(self, record: Mapping[str, Any]) -> None:
+        # a deleted partner stays in Linkit: no customer delete route is published (G16)
+        if record.get("_sdc_deleted_at") or not self.mapping.accepts("customers", record):
+            self.summary.filtered += 1
+        else:
+            self.customers.append(("res_partner", record))
 
     def reject(self, stream: str, record: Mapping[str, Any], reason: str) -> None:
         """A record the flow could not take in: a dead letter with the reason, the run goes on."""
         name = stream_name(stream)
-        entity = {"stock_levels": "skus", "product_product": "products"}.get(name, name)
+        entity = {"stock_levels": "skus", "product_product": "products", "res_partner": "customers"}.get(
+            name, name
+        )
         entity = "branches" if name in BRANCH_STREAMS else entity
         pid = record.get("product_id")
         rid = record.get("id", pid.get("id") if isinstance(pid, Mapping) else pid)
@@ -175,13 +189,14 @@ class LinkitFlow:
         complete input, once every warehouse row of a branch is summed. An input that ended before the tap's
         end-of-sync mark holds the stock back (`held_back`): a sum over some warehouses would be wrong."""
         self._flush_products()
+        self._flush_customers()
         if final and self.input_complete:
             self._flush_branches()  # SKUs and orders need their branch
             self._flush_stock()
             self.finished_flush = True
 
     def has_deferred(self) -> bool:
-        return bool(self.products or self.stock or self.branches)
+        return bool(self.products or self.customers or self.stock or self.branches)
 
     def held_back(self) -> str | None:
         if self.input_complete:
@@ -221,6 +236,28 @@ class LinkitFlow:
             return
         records, self.products = self.products, []
         self.engine.send("products", self._changed("products", records), batch_size=self.batch_size)
+
+    def _flush_customers(self) -> None:
+        """One call per changed customer (G14: no bulk route). An archived partner Linkit never had is not
+        created only to be inactive; one without email and phone cannot be held by Linkit."""
+        if not self.customers:
+            return
+        records, self.customers = self.customers, []
+        archived = [str(r.get("id")) for _, r in records if r.get("active") is False]
+        known = self.ledger.hashes(PLATFORM, "customers", archived) if archived else {}
+        fresh = [(s, r) for s, r in records if r.get("active") is not False or str(r.get("id")) in known]
+        self.summary.filtered += len(records) - len(fresh)
+        built = [self.engine.item("customers", r, s, validate=False) for s, r in fresh]
+        items = []
+        for item in built:
+            if item is None:
+                continue
+            if not (item.payload.get("email") or item.payload.get("phone")):
+                why = "Linkit holds a customer only with an email or a phone (G14); the partner has neither"
+                self.engine.dead_letter("customers", item.key, item.record, item.stream, why, "NO_CONTACT")
+                continue
+            items.append(item)
+        self.engine.send("customers", self.engine.skip_unchanged("customers", items))
 
     def _flush_branches(self) -> None:
         if not self.branches:

@@ -83,3 +83,55 @@ def hours(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> list[Any] |
     except HoursError as exc:
         raise TransformError(str(exc)) from None
     return working_hours(spans, str(ctx.config.get("working_hours_shape") or "periods"))
+
+
+@register_custom("linkit_name_part")
+def name_part(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> str | None:
+    """`first_name` / `last_name` (args.part) of an Odoo partner name: a person's name splits at its last
+    space ("Marc Demo" -> Marc, Demo); a company (is_company) or a one-word name is all first name."""
+    name = text(value, args, ctx)
+    if name is None:
+        return None
+    first, _, last = name.rpartition(" ")
+    if ctx.record.get("is_company") or not first:
+        first, last = name, ""
+    return (first.strip() if args.get("part") == "first" else last.strip()) or None
+
+
+@register_custom("linkit_email")
+def email(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> str | None:
+    """An email as Linkit keeps it (trimmed, lower case: its lookups are case-insensitive)."""
+    got = text(value, args, ctx)
+    return got.lower() if got else None
+
+
+_PHONE_NOISE = re.compile(r"[\s\-().]")
+
+
+@register_custom("linkit_phone")
+def phone(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> str | None:
+    """A phone in the international form Linkit keeps (+ and 8-15 digits). A number without a country code
+    takes the setting phone_country_code (its leading trunk 0 dropped: 0501234567 -> +966501234567)."""
+    got = text(value, args, ctx)
+    if got is None:
+        return None
+    digits = _PHONE_NOISE.sub("", got)
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    if not digits.startswith("+"):
+        prefix = str(ctx.config.get("phone_country_code") or "")
+        if not prefix:
+            raise TransformError(
+                f"{got!r} has no country code; write it as +<country><number> in Odoo, or set the setting "
+                "phone_country_code (e.g. +966)"
+            )
+        digits = prefix + digits.removeprefix("0")
+    if not re.fullmatch(r"\+\d{8,15}", digits):
+        raise TransformError(f"{got!r} is not a phone number (+ and 8 to 15 digits)")
+    return digits
+
+
+@register_custom("linkit_choice")
+def choice(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> Any:
+    """`args.if_true` when the value is true, else `args.if_false` (e.g. is_company -> corporate)."""
+    return args.get("if_true") if value else args.get("if_false")

@@ -71,6 +71,12 @@ CONFIG_SCHEMA = th.PropertiesList(
         description="Odoo field holding the Arabic name (name_ar), e.g. x_name_ar",
     ),
     th.Property(
+        "phone_country_code",
+        th.StringType,
+        description="Country code for customer phones written without one, e.g. +966 (0501234567 -> "
+        "+966501234567); without it such a phone is a dead letter",
+    ),
+    th.Property(
         "branch_calendar_field",
         th.StringType,
         description="stock.warehouse field (a resource.calendar) holding a branch's working hours, e.g. the "
@@ -141,6 +147,9 @@ def check_config(config: dict[str, Any]) -> None:
                 f"setting branches: warehouse {code!r} -> {branch!r} is not a branch iv_id (a non-empty "
                 "text), nor null (which leaves the warehouse out)"
             )
+    prefix = config.get("phone_country_code")
+    if prefix is not None and not re.fullmatch(r"\+[1-9][0-9]{0,3}", str(prefix)):
+        raise ConfigError("setting phone_country_code: must be + and 1 to 4 digits, e.g. +966")
     if config.get("working_hours_shape", "periods") not in HOUR_SHAPES:
         raise ConfigError(f"setting working_hours_shape: must be one of {', '.join(HOUR_SHAPES)}")
     field = config.get("branch_calendar_field")

@@ -191,6 +191,7 @@ def test_rich_answers_give_linkit_reasons_directly(config: dict[str, Any]) -> No
         ({"auth_scheme": "basic"}, "auth_scheme"),
         ({"working_hours_shape": "object"}, "working_hours_shape"),
         ({"branch_calendar_field": "x y"}, "branch_calendar_field"),
+        ({"phone_country_code": "966"}, "phone_country_code"),
     ],
 )
 def test_check_config_names_the_setting(change: dict[str, Any], setting: str) -> None:
