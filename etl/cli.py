@@ -443,6 +443,17 @@ def cmd_drift(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_serve_linkit(args: argparse.Namespace) -> int:
+    """The Linkit inbound service (docs/linkit-inbound.md); a wrong setting stops it at start (exit 2)."""
+    from linkit_inbound import server, settings
+
+    try:
+        loaded = settings.load_settings(args.config, host=args.host, port=args.port, ledger_url=args.ledger)
+        return server.serve(loaded)
+    except settings.ConfigError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -498,6 +509,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="list SKUs without drift too")
     p.add_argument("--rows", type=int, default=50, help="rows listed in the table (default 50, worst first)")
     p.set_defaults(func=cmd_drift)
+    serve = sub.add_parser("serve", help="run a service").add_subparsers(dest="service", required=True)
+    p = serve.add_parser("linkit", parents=[common], help="the inbound routes Linkit's connector apps call")
+    p.add_argument("--config", help="settings file (JSON; env LINKIT_INBOUND_CONFIG), environment over it")
+    p.add_argument("--host", help="address to listen on (env LINKIT_INBOUND_HOST, default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (env LINKIT_INBOUND_PORT, default 8070; 0: any free)")
+    p.set_defaults(func=cmd_serve_linkit)
     return parser
 
 
