@@ -17,7 +17,7 @@ from etl.errors import StopRun
 from tap_odoo.client import OdooClient
 from tap_odoo.errors import OdooAuthError, OdooError, OdooFault, OdooHTTPError, OdooTransportError
 
-__all__ = ["AnswerLost", "OdooApi", "OdooFault"]
+__all__ = ["AnswerLost", "OdooApi", "OdooFault", "first_line"]
 
 WRITES = frozenset({"create", "write", "unlink"})
 NOT_APPLIED = frozenset({429, 503})  # refused before the call ran: safe to send again
@@ -29,6 +29,12 @@ class AnswerLost(RuntimeError):
 
 
 LOG = logging.getLogger("target_odoo.adapter")
+
+
+def first_line(fault: OdooFault) -> str:
+    """Odoo's own words of a fault, short enough for a dead-letter reason."""
+    text = fault.message.strip().splitlines()
+    return " ".join(line.strip() for line in text[-3:] if line.strip())[:400] if text else str(fault)
 
 
 class OdooApi:
@@ -123,6 +129,15 @@ class OdooApi:
             domain = ["|"] * (len(wanted) - 1) + [[field, op, v] for v in wanted]
         active = {"active_test": False} if "active" in self.fields(model) else None
         return self.search_read(model, domain, ["id", field, *fields], context=active)
+
+    def read_ids(self, model: str, ids: Iterable[int], fields: Sequence[str]) -> dict[int, dict[str, Any]]:
+        """Records by id, archived ones too, in one search_read (a deleted id is simply absent)."""
+        wanted = sorted({int(i) for i in ids if i})
+        if not wanted:
+            return {}
+        active = {"active_test": False} if "active" in self.fields(model) else None
+        rows = self.search_read(model, [["id", "in", wanted]], list(fields), context=active)
+        return {int(r["id"]): r for r in rows}
 
     def fields(self, model: str) -> dict[str, dict[str, Any]]:
         """fields_get of ``model`` (type, required, relation), read once."""

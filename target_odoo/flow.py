@@ -19,7 +19,7 @@ from etl.mapping import Mapping as EtlMapping
 from etl.mapping import load_mapping
 from etl.sink import RunSummary, SyncEngine
 from etl.validation import PayloadValidator
-from target_odoo import mapper  # noqa: F401  (registers the mapping's custom functions)
+from target_odoo import linkit_mapper, mapper  # noqa: F401  (register the mappings' custom functions)
 from target_odoo.adapter import OdooApi
 from target_odoo.writer import OdooWriter
 

@@ -52,10 +52,14 @@ def odoo_xid(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> str | No
 
 @register_custom("odoo_format")
 def odoo_format(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> str | None:
-    """`args.template` with `{value}` (and `{0}`, `{1}` ... for a list of sources); none when empty."""
+    """`args.template` with `{value}` (and `{0}`, `{1}` ... for a list of sources); none when all are empty.
+    `args.first`: only the first non-empty source, as `{value}` / `{0}`; `args.every`: none unless every
+    source has a value."""
     values = list(value) if isinstance(value, list | tuple) else [value]
-    if all(v in (None, "") for v in values):
+    if all(v in (None, "") for v in values) or (args.get("every") and any(v in (None, "") for v in values)):
         return None
+    if args.get("first"):  # the first non-empty source stands for all: a name, else the code
+        values = [next(v for v in values if v not in (None, ""))]
     return str(args.get("template") or "{value}").format(*values, value=values[0])
 
 
@@ -195,11 +199,24 @@ def odoo_state(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> str:
 @register_custom("odoo_find")
 def odoo_find(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> list[dict[str, Any]] | None:
     """Another way to find the record before creating it: `args.field` `args.op` (default `=`) the value
-    (through `args.template`); what makes a record created before a crash found again."""
-    if value in (None, ""):
+    (through `args.template`, as `odoo_format`); what makes a record created before a crash found again."""
+    text = odoo_format(value, args, ctx)
+    if text is None:
         return None
-    text = str(args.get("template") or "{value}").format(value=value)
     return [{"field": str(args["field"]), "op": str(args.get("op") or "="), "value": text}]
+
+
+@register_custom("odoo_finds")
+def odoo_finds(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> list[dict[str, Any]] | None:
+    """Several ways to find the record, in order (a customer by email, then by phone): `args.fields` is a
+    list of `{"field", "op"?}`, one per source in order; empty sources are left out."""
+    values = list(value) if isinstance(value, list | tuple) else [value]
+    finds = [
+        {"field": str(spec["field"]), "op": str(spec.get("op") or "="), "value": v}
+        for spec, v in zip(args["fields"], values, strict=False)
+        if v not in (None, "")
+    ]
+    return finds or None
 
 
 @register_custom("odoo_xid_ref")
@@ -226,3 +243,16 @@ def odoo_refs(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> list[di
     names = found if isinstance(found, list) else [found]
     refs = [odoo_ref(n, {**args, "what": args.get("what") or args["field"]}, ctx) for n in names]
     return [r for r in refs if r is not None]
+
+
+@register_custom("odoo_link")
+def odoo_link(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> dict[str, Any] | None:
+    """A record of another model that points at this one (a warehouse at its branch's calendar): found by
+    `args.field` = the value (a dead letter naming it when Odoo lacks it); its many2one is the setting
+    `args.setting` when set, else `args.link_field` (empty: the record must exist but is not linked)."""
+    if value in (None, ""):
+        return None
+    ref = odoo_ref(value, {"model": args["model"], "field": args["field"], "what": args.get("what")}, ctx)
+    setting = str(args.get("setting") or "")
+    name = ctx.config[setting] if setting and setting in ctx.config else args.get("link_field")
+    return {"model": str(args["model"]), "record": ref, "field": str(name) if name else None}

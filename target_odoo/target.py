@@ -75,6 +75,20 @@ CONFIG_SCHEMA = th.PropertiesList(
         th.ObjectType(),
         description='Orders in another currency than the company\'s: {"USD": <pricelist id>}',
     ),
+    th.Property(
+        "branch_calendar_field",
+        th.StringType,
+        default="linkit_resource_calendar_id",
+        description="Linkit: the stock.warehouse many2one to the branch's hours calendar (seed 000's addon "
+        "field); empty: calendars are not linked",
+    ),
+    th.Property(
+        "overnight_hours",
+        th.StringType,
+        default="split",
+        allowed_values=["split", "refuse"],
+        description="Linkit: hours that close before they open (18:00-02:00): split at midnight, or refuse",
+    ),
     th.Property("batch_size", th.IntegerType, default=100, description="Records per batch of Odoo calls"),
     th.Property(
         "fail_on_dead_letters", th.BooleanType, default=False, description="Exit 1 when a record failed"

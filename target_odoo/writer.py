@@ -18,8 +18,11 @@ from typing import Any
 
 from etl.errors import StopRun
 from etl.sink import OutboundItem, SendResult
-from target_odoo.adapter import AnswerLost, OdooApi, OdooFault
+from target_odoo.adapter import AnswerLost, OdooApi, OdooFault, first_line
 from target_odoo.binder import Binder
+from target_odoo.changes import Changes
+from target_odoo.inventory import InventoryWriter
+from target_odoo.links import Links
 from target_odoo.refs import Resolver
 
 LOG = logging.getLogger("target_odoo.writer")
@@ -47,11 +50,7 @@ class Plan:
     found_by: str | None = None  # xid, or the field a `find` matched on
     created: bool = False
     notes: list[str] = field(default_factory=list)
-
-
-def first_line(fault: OdooFault) -> str:
-    text = fault.message.strip().splitlines()
-    return " ".join(line.strip() for line in text[-3:] if line.strip())[:400] if text else str(fault)
+    link: dict[str, Any] | None = None  # a record of another model that points at this one (links.py)
 
 
 class OdooWriter:
@@ -67,6 +66,9 @@ class OdooWriter:
         self.pricelists = {str(k).upper(): v for k, v in (config.get("currency_pricelists") or {}).items()}
         self._company_currency: str | None = None
         self._checked: set[str] = set()
+        self.inventory = InventoryWriter(api, self.binder)
+        self.changes = Changes(api)
+        self.links = Links(api)
 
     # ---------------------------------------------------------------- etl Adapter
     def send(self, entity: str, items: list[OutboundItem]) -> list[SendResult]:
@@ -95,18 +97,21 @@ class OdooWriter:
 
     def _send(self, entity: str, items: list[OutboundItem]) -> list[SendResult]:
         model = self.models[entity]
+        if model == "stock.quant":  # counts are adjustments, not records kept under an external id
+            return self.inventory.send(items)
         failed: dict[str, str] = {}
         plans = [self._plan(item) for item in items]
         self._check_fields(model, plans)
         self._find_existing(model, plans)
         resolver = Resolver(self.api, self.binder)
         self._add_delivery_lines(plans)
-        resolver.load([[p.vals, p.lines] for p in plans])
+        resolver.load([[p.vals, p.lines, p.item.payload.get("link")] for p in plans])
         ready: list[Plan] = []
         for plan in plans:
             vals, problems = resolver.resolve(plan.vals)
             lines, line_problems = resolver.resolve(plan.lines)
-            problems += line_problems + self._guardrails(plan)
+            plan.link, link_problems = resolver.resolve(plan.item.payload.get("link"))
+            problems += line_problems + link_problems + self._guardrails(plan)
             if problems:
                 failed[plan.item.key] = f"{plan.label}: " + "; ".join(dict.fromkeys(problems))
                 continue
@@ -118,10 +123,16 @@ class OdooWriter:
             if plan.item.payload.get("pricelist_id") is not None:
                 plan.vals["pricelist_id"] = plan.item.payload["pricelist_id"]
             ready.append(plan)
+        self.links.adopt(model, ready)
         existing = [p for p in ready if p.odoo_id is not None]
-        self._create(model, [p for p in ready if p.odoo_id is None], failed)
+        for plan in ready:  # ended at the source before it ever reached Odoo: nothing to make or archive
+            if plan.odoo_id is None and plan.item.payload.get("only_existing"):
+                plan.notes.append("deleted at the source and never in Odoo: nothing to archive")
+        new = [p for p in ready if p.odoo_id is None and not p.item.payload.get("only_existing")]
+        self._create(model, new, failed)
         self._update(model, existing, failed)
         self._bind(model, [p for p in existing if p.found_by != "xid"])
+        self.links.write(model, [p for p in ready if p.odoo_id is not None], failed)
         self._states(model, [p for p in ready if p.odoo_id is not None and p.item.key not in failed], failed)
         names = self._names(model, [p.odoo_id for p in ready if p.odoo_id is not None])
         self._compare_totals(model, [p for p in ready if p.odoo_id and p.item.key not in failed])
@@ -147,13 +158,10 @@ class OdooWriter:
     def _plan(self, item: OutboundItem) -> Plan:
         payload = item.payload
         label = str(payload.get("label") or f"{item.entity} {item.key}")
-        return Plan(
-            item,
-            label,
-            dict(payload.get("vals") or {}),
-            dict(payload.get("lines") or {}),
-            payload.get("state"),
-        )
+        vals = dict(payload.get("vals") or {})
+        if payload.get("archive"):  # the source ended it: made archived, or archived (changes.py)
+            vals["active"] = False
+        return Plan(item, label, vals, dict(payload.get("lines") or {}), payload.get("state"))
 
     def _check_fields(self, model: str, plans: list[Plan]) -> None:
         """Optional fields the database lacks are dropped (said once); any other unknown field means the
@@ -183,13 +191,14 @@ class OdooWriter:
             if hit:
                 plan.odoo_id, plan.found_by = hit[1], "xid"
         groups: dict[tuple[str, str], list[tuple[Plan, Any]]] = {}
+        rank: dict[tuple[str, str], int] = {}  # a payload's first way to find it is tried first
         for plan in plans:
             if plan.odoo_id is None:
-                for find in plan.item.payload.get("find") or []:
-                    groups.setdefault((find["field"], find.get("op") or "="), []).append(
-                        (plan, find["value"])
-                    )
-        for (name, op), wanted in groups.items():
+                for n, find in enumerate(plan.item.payload.get("find") or []):
+                    group = (find["field"], find.get("op") or "=")
+                    groups.setdefault(group, []).append((plan, find["value"]))
+                    rank[group] = min(rank.get(group, n), n)
+        for (name, op), wanted in sorted(groups.items(), key=lambda g: rank[g[0]]):
             rows = self.api.find_in(model, name, [v for _, v in wanted], [], op=op)
             index: dict[str, int] = {}
             for row in sorted(rows, key=lambda r: r["id"]):
@@ -329,6 +338,10 @@ class OdooWriter:
     def _update(self, model: str, plans: list[Plan], failed: dict[str, str]) -> None:
         """A record that exists: header and lines rewritten while it is a draft (old lines removed, never
         doubled); once confirmed only its state follows the source (the change is noted, not applied)."""
+        diff = [p for p in plans if p.item.payload.get("diff")]
+        if diff:  # only what differs from what Odoo has (changes.py)
+            self.changes.update(model, diff, failed)
+            plans = [p for p in plans if not p.item.payload.get("diff")]
         if not plans:
             return
         has_state = "state" in self.api.fields(model)
@@ -395,10 +408,7 @@ class OdooWriter:
         return wanted != "confirm" or current in ("draft", "sent")
 
     def _read(self, model: str, ids: list[int], fields: list[str]) -> dict[int, dict[str, Any]]:
-        ids = [i for i in ids if i]
-        if not ids:
-            return {}
-        return {int(r["id"]): r for r in self.api.search_read(model, [["id", "in", ids]], fields)}
+        return self.api.read_ids(model, ids, fields)
 
     def _compare_totals(self, model: str, plans: list[Plan]) -> None:
         """Odoo computes an order's total itself (taxes from each product): where it differs from the
