@@ -12,18 +12,18 @@ from pathlib import Path
 from typing import Any
 
 from etl import drift as drift_mod
-from etl.errors import MappingFileError, PlatformUnavailable
+from etl.errors import MappingFileError, PlatformUnavailable, StopRun
 from etl.ledger import Ledger, default_ledger_url
 from etl.mapping import Mapping as MappingFile
 from etl.odoo_read import stock_rows
 from etl.platforms import Platform, get_platform
 from etl.progress import Progress
-from etl.readiness import read_and_assess
+from etl.readiness import Issue, PlatformCheck, read_and_assess
 from etl.sink import SyncEngine
 from etl.text import shorten, strip_userinfo
 from etl.validation import PayloadValidator
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_CONFIG = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_CONFIG, EXIT_STOPPED = 0, 1, 2, 3
 CELL_LIMIT = 100  # characters of one table cell (a longer value is cut, saying how much was left out)
 KEY_SHOWN = 60  # characters of a record key or SKU in a table
 REASON_SHOWN = 90  # characters of a dead letter's reason in a table
@@ -197,16 +197,41 @@ def import_issues_of(platform: Platform | None, client: Any) -> list[Any]:
     return list(hook(client, platform_config(platform)))
 
 
+def platform_connection(platform: Platform | None) -> PlatformCheck | None:
+    """The platform's own connection check, for a platform that has one (``check_connection`` hook)."""
+    hook = getattr(platform, "check_connection", None)
+    if platform is None or not callable(hook):
+        return None
+    return hook(platform_config(platform))
+
+
+def platform_issues(platform: Platform | None, client: Any) -> list[Issue]:
+    """Readiness issues only the platform knows (``readiness_issues`` hook), scored with the others."""
+    hook = getattr(platform, "readiness_issues", None)
+    if platform is None or not callable(hook):
+        return []
+    return list(hook(client, platform_config(platform)))
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     platform = platform_of(args, required=False)
     mapping = mapping_of(args, platform)
     client = odoo_client(args)
+    remote = platform_connection(platform)
+    head: list[str] = []
+    if remote is not None and platform is not None:
+        title = f"{platform.name.capitalize()} connection: {'OK' if remote.ok else 'FAILED'}"
+        head = [title, f"  {shorten(remote.message, 500)}"]
+        head += [f"  {k:<13}{shorten(v, CELL_LIMIT)}" for k, v in remote.details.items()] + [""]
+        if not remote.ok:
+            emit(args, {"platform": remote.as_dict(), "ok": False}, "\n".join(head).rstrip())
+            return EXIT_CONFIG if remote.setting else EXIT_PROBLEMS
     try:
         conn = client.check()
     except Exception as exc:  # OdooAuthError, transport errors: their messages carry no secret
         message = strip_userinfo(str(exc))
         data = {"connection": {"success": False, "message": message}, "ok": False}
-        emit(args, data, f"Odoo connection: FAILED\n  {shorten(message, 500)}")
+        emit(args, data, "\n".join([*head, "Odoo connection: FAILED", f"  {shorten(message, 500)}"]))
         return EXIT_CONFIG
     connection = {
         "success": True,
@@ -218,16 +243,23 @@ def cmd_check(args: argparse.Namespace) -> int:
         "username": conn.get("username"),
         "url": strip_userinfo(str(conn.get("url") or "")) or None,
     }
-    readiness = read_and_assess(client, mapping, Progress(not args.quiet), covered_warehouses(platform))
+    readiness = read_and_assess(
+        client,
+        mapping,
+        Progress(not args.quiet),
+        covered_warehouses(platform),
+        platform_issues(platform, client),
+    )
     importing = import_issues_of(platform, client)
     blocked = readiness.blocking or any(i.severity == "blocking" for i in importing)
     data = {
+        **({"platform": remote.as_dict()} if remote else {}),
         "connection": connection,
         "readiness": readiness.as_dict(),
         "import": [vars(i) for i in importing],
         "ok": not blocked,
     }
-    lines = ["Odoo connection: OK"]
+    lines = [*head, "Odoo connection: OK"]
     lines += [f"  {k:<13}{v}" for k, v in connection.items() if k not in ("success", "message")]
     lines.append("")
     lines.append(f"Readiness: score {readiness.score}/100" + (" - BLOCKED" if readiness.blocking else ""))
@@ -433,9 +465,13 @@ def cmd_drift(args: argparse.Namespace) -> int:
     if args.fix and bad:
         ledger = ledger_of(args)
         engine = engine_of(platform, mapping, config, ledger, "drift-fix", force=True)
-        for r in bad:
-            engine.process_entity(entity, r.record)
-        fixed = engine.finish()
+        try:
+            for r in bad:
+                engine.process_entity(entity, r.record)
+            fixed = engine.finish()
+        except StopRun as exc:
+            engine.abort(str(exc))  # the run is closed as stopped; main() prints why
+            raise
         data["fix"] = fixed.as_dict()
         lines.append(f"--fix: re-pushed {fixed.sent} in run {fixed.run_id}, {fixed.failed} failed")
         code = EXIT_PROBLEMS if fixed.failed else EXIT_OK
@@ -533,4 +569,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except MappingFileError as exc:
         print(f"odoo-hub {args.command}: {shorten(strip_userinfo(str(exc)), 1000)}", file=sys.stderr)
         code = EXIT_CONFIG
+    except StopRun as exc:  # the platform refused the credential or cannot be reached (as in the targets)
+        print(f"odoo-hub {args.command}: {shorten(strip_userinfo(str(exc)), 1000)}", file=sys.stderr)
+        code = EXIT_STOPPED
     sys.exit(code)

@@ -49,6 +49,20 @@ class Readiness:
         }
 
 
+@dataclass
+class PlatformCheck:
+    """What a platform's own connection check found (the optional ``check_connection(config)`` hook):
+    ``odoo-hub check`` shows it before Odoo's connection and stops there when it is not ``ok``."""
+
+    ok: bool
+    message: str
+    details: dict[str, Any] = field(default_factory=dict)
+    setting: str | None = None  # not ok because of this setting (exit 2); None: account or service (exit 1)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"success": self.ok, "message": self.message, **self.details}
+
+
 ALL = "*"
 
 
@@ -80,11 +94,13 @@ def assess(
     taxes: Sequence[Mapping[str, Any]],
     mapping: MappingFile | None,
     covered_warehouses: Sequence[str] | None = None,
+    extra_issues: Sequence[Issue] = (),
 ) -> Readiness:
     """Readiness from raw Odoo rows (``search_read`` shapes) and the platform's mapping file.
 
     ``covered_warehouses``: warehouse codes the platform's settings send (``["*"]`` = all); when None, the
-    mapping's warehouse lookup tables decide.
+    mapping's warehouse lookup tables decide. ``extra_issues``: the platform's own findings (its
+    ``readiness_issues`` hook), scored like the others.
     """
     issues: list[Issue] = []
     active = [p for p in products if p.get("active", True)]
@@ -225,6 +241,7 @@ def assess(
             )
         )
 
+    issues.extend(extra_issues)
     score = max(0, 100 - sum(PENALTY[i.severity] for i in issues))
     counts = {
         "products": len(products),
@@ -241,6 +258,7 @@ def read_and_assess(
     mapping: MappingFile | None,
     progress: Progress | None = None,
     covered_warehouses: Sequence[str] | None = None,
+    extra_issues: Sequence[Issue] = (),
 ) -> Readiness:
     """Read what the check needs from Odoo, then :func:`assess` it."""
     fields = client.fields_get("product.product", ["type"])
@@ -258,4 +276,5 @@ def read_and_assess(
         taxes=taxes,
         mapping=mapping,
         covered_warehouses=covered_warehouses,
+        extra_issues=extra_issues,
     )

@@ -111,8 +111,8 @@ def test_check_wrong_password_and_missing_settings(odoo_sandbox: OdooSandbox, tm
 
 
 def test_targets_without_a_platform_say_so(tmp_path: Path) -> None:
-    proc = run(["retry", "--target", "linkit"], base_env(tmp_path), expect=2)
-    assert "the linkit target is not built yet" in proc.stderr
+    proc = run(["retry", "--target", "magento"], base_env(tmp_path), expect=2)
+    assert "the magento target is not built yet" in proc.stderr
     proc = run(["drift", "--target", "nowhere"], base_env(tmp_path), expect=2)
     assert "unknown platform 'nowhere'" in proc.stderr
 
