@@ -2,7 +2,8 @@
 one branch becomes an inventory adjustment on the branch warehouse's stock location (`lot_stock_id`), as a
 person counting the shelf does it in Inventory > Physical Inventory.
 
-Payload: `{"label", "product": {$ref product.product}, "warehouse": {$ref stock.warehouse}, "quantity": 42}`.
+Payload: `{"label", "product": {$ref product.product}, "warehouse": {$ref stock.warehouse}, "quantity": 42}`;
+`"untouched": true` marks a quantity nobody counted (a SKU Linkit generated at 0): it is not applied.
 
 Per batch: products and warehouses resolved in one search each (unknown or archived: a dead letter naming
 it), the warehouses' stock locations read once, the quants of those products there read once. Only a count
@@ -62,7 +63,9 @@ class InventoryWriter:
         todo: list[Count] = []
         for c in counts:
             c.quant, c.before = quants.get((c.product, c.location), (0, 0.0))
-            if c.before == c.quantity:
+            if c.item.payload.get("untouched"):
+                c.notes.append(f"never counted at the source: not applied ({c.before:g} at {c.where} kept)")
+            elif c.before == c.quantity:
                 c.notes.append(f"unchanged in Odoo ({c.quantity:g} at {c.where})")
             else:
                 todo.append(c)

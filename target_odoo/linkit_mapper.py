@@ -204,6 +204,15 @@ def linkit_qty(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> int:
     return count
 
 
+@register_custom("linkit_sku_untouched")
+def linkit_sku_untouched(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> bool | None:
+    """True for a SKU Linkit generated (one per product x branch) that nobody has counted since: qty 0 and
+    `updated` equal to `created`. Its 0 is no count, and applied it would empty Odoo's shelf."""
+    rec = ctx.record
+    fresh = rec.get("created") is not None and rec.get("created") == rec.get("updated")
+    return True if fresh and _whole(rec.get("qty")) == 0 else None
+
+
 # ------------------------------------------------------------------------------------------- offers
 def _deleted(record: Mapping[str, Any]) -> bool:
     return bool(record.get("_sdc_deleted_at") or record.get("is_deleted"))
