@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TARGET = [str(Path(sys.executable).with_name("target-linkit"))]
 WAREHOUSES = {"WH": 1, "SHOP": 2, "E1": 3, "E2": 4}  # code -> id
 BRANCHES = {"WH": "WH", "SHOP": "SHOP", "E1": "EAST", "E2": "EAST"}
-__all__ = ["BRANCHES", "TOKEN", "expected_qty", "flow_input", "start_target"]
+__all__ = ["BRANCHES", "TOKEN", "WAREHOUSES", "expected_qty", "flow_input", "qty", "start_target"]
 
 
 def qty(i: int, code: str) -> int:
