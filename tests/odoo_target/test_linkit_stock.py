@@ -68,7 +68,9 @@ def test_changed_sku_quantities_become_inventory_adjustments_once(
         assert sorted(v["inventory_quantity"] for v in counted[0]) == [7, 42, 180] and len(counted) == 1
         assert sb.calls[("stock.quant", "action_apply_inventory")] == 1
         assert new_moves(odoo) == [7.0, 20.0, 33.0]
-        notes = {e["key"]: e["error_message"] for e in flow.ledger.events(limit=20) if e["outcome"] == "sent"}
+        notes = {
+            e["key"]: e["error_message"] for e in flow.ledger.events(summary.run_id) if e["outcome"] == "sent"
+        }
         assert notes["FURN_0269@WH"].startswith("counted 42 at WH/Stock (was 9)")
         assert notes["E-COM07@WH"] == "unchanged in Odoo (500 at WH/Stock)"
 
@@ -78,7 +80,9 @@ def test_changed_sku_quantities_become_inventory_adjustments_once(
         full = pulled(linkit, ("skus",))
         summary, flow = apply(config, full)
         assert (summary.sent, summary.unchanged, summary.failed) == (2, 4, 0)
-        notes = {e["key"]: e["error_message"] for e in flow.ledger.events(limit=5) if e["outcome"] == "sent"}
+        notes = {
+            e["key"]: e["error_message"] for e in flow.ledger.events(summary.run_id) if e["outcome"] == "sent"
+        }
         assert notes["FURN_1118@WH"] == "never counted at the source: not applied (2 at WH/Stock kept)"
         assert apply(config | {"ledger_url": f"sqlite:///{tmp_path}/b.sqlite"}, full)[0].sent == 6
         assert writes(sb) == 0 and on_hand(odoo, "FURN_1118", 8) == 2
