@@ -15,23 +15,26 @@ are used directly. An answer without a boolean `success` is not Linkit's bulk an
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from etl.errors import StopRun
 from etl.http import HttpClient, HttpError
 from etl.sink import OutboundItem, SendResult
+from target_linkit.answers import Outcome, Route, not_routed, read_bulk_answer
 from target_linkit.customers import CustomerWriter
+from target_linkit.order_calls import ORDERS, OrderWriter
 
 LOG = logging.getLogger("target_linkit.adapter")
 ROUTES = {
-    "products": ("/products/bulk", "products", "upsert"),
-    "skus": ("/skus/bulk", "skus", "update"),
-    "branches": ("/branches/bulk", "branches", "upsert"),
+    "products": Route("POST", "/products/bulk", "products", "upsert"),
+    "skus": Route("POST", "/skus/bulk", "skus", "update"),
+    "branches": Route("POST", "/branches/bulk", "branches", "upsert"),
+    # G13: the status body is not published; {"orders": [{"id", "status", "payment_status"}]} is the decision
+    "order_status": Route("PATCH", "/orders/bulk/status", "orders"),
 }
+ORDER_ENTITIES = {"sale_orders": "sale_orders", "pos_orders": "pos_orders"}
+ORDER_MODELS = {"sale_orders": "sale.order", "pos_orders": "pos.order"}
 
 
 def linkit_http(config: Mapping[str, Any]) -> HttpClient:
@@ -60,36 +63,13 @@ def linkit_http(config: Mapping[str, Any]) -> HttpClient:
     )
 
 
-@dataclass
-class Outcome:
-    """What happened to one item."""
-
-    ok: bool
-    status: int | None = None
-    code: str | None = None
-    message: str | None = None
-
-    def result(self, key: str, url: str) -> SendResult:
-        if self.ok:
-            return SendResult(key, True, None, 200, method="POST", url=url)
-        return SendResult(
-            key,
-            False,
-            http_status=self.status,
-            error_code=self.code,
-            error_message=self.message,
-            reason=f"{self.code}: {self.message}",
-            method="POST",
-            url=url,
-        )
-
-
 class LinkitAdapter:
     """Products and SKU stock against one Linkit organization; `send` is etl's Adapter."""
 
     def __init__(self, http: HttpClient) -> None:
         self.http = http
         self.customers = CustomerWriter(http)
+        self.orders = OrderWriter(http)
 
     def linkit_ids(self, entity: str, items: list[OutboundItem]) -> dict[str, str | None]:
         """The Linkit id the ledger bound to each item's key (None: never accepted, or no ledger)."""
@@ -103,31 +83,45 @@ class LinkitAdapter:
     def send(self, entity: str, items: list[OutboundItem]) -> list[SendResult]:
         if entity == "customers":
             return self.customers.send(items, self.linkit_ids(entity, items))
+        if entity in ORDER_ENTITIES:
+            outs = self.orders.create([i.payload for i in items])
+            return [o.result(i.key, ORDERS) for i, o in zip(items, outs, strict=True)]
+        if entity == "order_status":
+            return self._statuses(items)
         if entity not in ROUTES:
-            raise ValueError(f"target-linkit sends {', '.join([*ROUTES, 'customers'])}, not {entity!r}")
-        path, field, mode = ROUTES[entity]
-        outs = self.bulk(path, field, mode, [i.payload for i in items])
+            raise ValueError(f"target-linkit does not send {entity!r}")
+        route = ROUTES[entity]
+        payloads = [i.payload for i in items]
+        outs = self.bulk(route, payloads)
         if entity == "skus":
             outs = [self._explain_sku(i.payload, o) for i, o in zip(items, outs, strict=True)]
-        return [o.result(i.key, path) for i, o in zip(items, outs, strict=True)]
+        return [o.result(i.key, route) for i, o in zip(items, outs, strict=True)]
 
-    def bulk(self, path: str, field: str, mode: str, payloads: list[dict[str, Any]]) -> list[Outcome]:
+    def _statuses(self, items: list[OutboundItem]) -> list[SendResult]:
+        """Status changes of orders created before: each with the Linkit id bound when it was created."""
+        route = ROUTES["order_status"]
+        ids: dict[str, str | None] = {}
+        for entity in ORDER_ENTITIES.values():
+            mine = [i for i in items if i.key.startswith(f"odoo:{ORDER_MODELS[entity]}:")]
+            ids.update(self.linkit_ids(entity, mine))
+        ready = [i for i in items if ids.get(i.key)]
+        sent = self.bulk(route, [{"id": ids[i.key], **i.payload} for i in ready]) if ready else []
+        outs = dict(zip([i.key for i in ready], sent, strict=True))
+        unknown = Outcome(False, None, "NO_LINKIT_ID", "the order's Linkit id is not in the ledger")
+        return [outs.get(i.key, unknown).result(i.key, route) for i in items]
+
+    def bulk(self, route: Route, payloads: list[dict[str, Any]]) -> list[Outcome]:
         """One bulk call, trusted only as far as it speaks (see the module's note on G4)."""
         try:
-            answer = self.http.call("POST", path, json={"mode": mode, field: payloads})
+            answer = self.http.call(route.method, route.path, json=route.body(payloads))
         except HttpError as exc:
             if exc.status == 404:
-                raise StopRun(
-                    f"Linkit answered HTTP 404 to POST {path}: no such route at this api_url (it must end in "
-                    "/api/v1, e.g. https://linkit.works/api/v1); nothing was sent past this point",
-                    status=404,
-                    url=exc.url,
-                ) from None
+                raise not_routed(route, exc) from None
             if exc.retryable or len(payloads) == 1:
                 return [Outcome(False, exc.status, exc.kind, exc.message) for _ in payloads]
-            LOG.warning("%s refused (%s %s); sending it again in halves", path, exc.status, exc.message)
-            return self._halves(path, field, mode, payloads)
-        success, message, listed = read_bulk_answer(path, answer, len(payloads))
+            LOG.warning("%s refused (%s %s); sending it again in halves", route.path, exc.status, exc.message)
+            return self._halves(route, payloads)
+        success, message, listed = read_bulk_answer(route.path, answer, len(payloads))
         if listed is not None:
             return [
                 Outcome(True) if ok else Outcome(False, 200, "ITEM_FAILED", error or message)
@@ -137,12 +131,12 @@ class LinkitAdapter:
             return [Outcome(True) for _ in payloads]
         if len(payloads) == 1:
             return [Outcome(False, 200, "ITEM_FAILED", f"Linkit refused it: {message}")]
-        LOG.info("%s: %s; the answer does not say which item failed (G4): halving", path, message)
-        return self._halves(path, field, mode, payloads)
+        LOG.info("%s: %s; the answer does not say which item failed (G4): halving", route.path, message)
+        return self._halves(route, payloads)
 
-    def _halves(self, path: str, field: str, mode: str, payloads: list[dict[str, Any]]) -> list[Outcome]:
+    def _halves(self, route: Route, payloads: list[dict[str, Any]]) -> list[Outcome]:
         mid = len(payloads) // 2
-        return self.bulk(path, field, mode, payloads[:mid]) + self.bulk(path, field, mode, payloads[mid:])
+        return self.bulk(route, payloads[:mid]) + self.bulk(route, payloads[mid:])
 
     def _explain_sku(self, payload: Mapping[str, Any], out: Outcome) -> Outcome:
         """A lone failed SKU: read back whether Linkit has that product x branch at all, and say so."""
@@ -180,32 +174,3 @@ class LinkitAdapter:
             if not answer.get("has_next"):
                 return out
             page += 1
-
-
-def read_bulk_answer(
-    path: str, answer: Any, n: int
-) -> tuple[bool, str, list[tuple[bool, str | None]] | None]:
-    """(success, message, per-item results when the answer lists all n of them) of a Linkit bulk answer."""
-    if not isinstance(answer, dict) or not isinstance(answer.get("success"), bool):
-        raise StopRun(
-            f"Linkit's answer to POST {path} is not a bulk answer ({{success, message}}): "
-            f"{json.dumps(answer, default=str)[:200]}; nothing was taken as sent. Check api_url: it must be "
-            "the Linkit /api/v1 base URL"
-        )
-    message = str(answer.get("message") or "")
-    data = answer.get("data")
-    results = data.get("results") if isinstance(data, dict) else None
-    listed: list[tuple[bool, str | None]] | None = None
-    if isinstance(results, list):
-        by_index = {
-            r["index"]: r
-            for r in results
-            if isinstance(r, dict) and isinstance(r.get("index"), int) and isinstance(r.get("success"), bool)
-        }
-        if set(by_index) == set(range(n)):
-            listed = [
-                (bool(by_index[i]["success"]), str(by_index[i].get("error") or "") or None) for i in range(n)
-            ]
-            if answer["success"] != all(ok for ok, _ in listed):
-                return False, message, None  # the answer contradicts itself: every item is in doubt
-    return answer["success"], message, listed

@@ -23,59 +23,16 @@ from target_linkit.adapter import LinkitAdapter, linkit_http
 from target_linkit.branches import STREAMS as BRANCH_STREAMS
 from target_linkit.branches import BranchJoin
 from target_linkit.mapping import DEFAULT_MAPPING
+from target_linkit.needs import stream_name, stream_needs
+from target_linkit.orders import ENTITY, LINE_STREAMS, ORDER_STREAMS, OrderJoin, Resolver
 from target_linkit.stock import BranchStock
 
-__all__ = ["DeadLettersFound", "LinkitFlow", "Summary"]
+__all__ = ["DeadLettersFound", "LinkitFlow", "Summary", "stream_needs"]
 
 LOG = logging.getLogger("target_linkit")
 PLATFORM = "linkit"
 LINK_ENTITY = "branch_link"  # ledger rows warehouse / POS operation type -> branch iv_id, for orders
 Summary = RunSummary
-
-
-def stream_name(stream: str) -> str:
-    return stream.replace(".", "_").replace("-", "_")
-
-
-def stream_needs(mapping: EtlMapping, config: Mapping[str, Any], stream: str) -> dict[str, str]:
-    """Fields of ``stream`` a run reads, each with what needs it (checked on SCHEMA at start)."""
-    name = stream_name(stream)
-    needs: dict[str, str] = {}
-    for spec in mapping.entities_for_stream(name):
-        if name == "stock_levels" and spec.name == "skus":
-            continue  # built from BranchStock's records, which read the fields below
-        needs.update(mapping.needs(spec.name))
-    if name == "product_product" and config.get("name_ar_field"):
-        needs.setdefault(str(config["name_ar_field"]).split(".")[0], "the setting name_ar_field")
-    elif name in BRANCH_STREAMS:
-        needs = branch_needs(config, name)
-    elif name == "stock_levels":
-        quantity = str(config.get("quantity_field") or "qty_available")
-        for field in ("product_id", "default_code", "warehouse_id", "warehouse_code", quantity):
-            needs.setdefault(field, "SKU stock per branch (quantity_field, branches)")
-    return needs
-
-
-def branch_needs(config: Mapping[str, Any], stream: str) -> dict[str, str]:
-    """What joining warehouses with their working hours reads of each of its four streams."""
-    hours = config.get("working_hours_shape") != "none"
-    calendar = str(config.get("branch_calendar_field") or "")
-    why = "branches (working hours; setting working_hours_shape)"
-    fields: tuple[str, ...] = ()
-    if stream == "stock_warehouse":
-        needs = {f: "branches (iv_id = code, name_en, active)" for f in ("id", "code", "name", "active")}
-        if hours:
-            needs[calendar or "company_id"] = f"{why}: " + (
-                "the setting branch_calendar_field" if calendar else "the company's calendar"
-            )
-        return needs
-    if hours and stream == "resource_calendar":
-        fields = ("id", "attendance_ids")
-    elif hours and stream == "resource_calendar_attendance":
-        fields = ("id", "dayofweek", "hour_from", "hour_to")
-    elif hours and stream == "res_company" and not calendar:
-        fields = ("id", "resource_calendar_id")
-    return dict.fromkeys(fields, why)
 
 
 class LinkitEngine(SyncEngine):
@@ -133,6 +90,10 @@ class LinkitFlow:
         self.customers: list[tuple[str, Mapping[str, Any]]] = []
         self.stock = BranchStock(self.config)
         self.branches = BranchJoin(self.config)
+        self.orders = OrderJoin()
+        self.resolver = Resolver(
+            self.config, ledger_link=self._ledger_link, ledger_products=self._ledger_products
+        )
         self.iv_owner: dict[str, int] = {}
         self._warned: set[str] = set()
 
@@ -140,6 +101,8 @@ class LinkitFlow:
     def add(self, stream: str, record: Mapping[str, Any]) -> None:
         name = stream_name(stream)
         if name == "product_product":
+            if isinstance(record.get("id"), int):  # order lines find their product's iv_id here
+                self.resolver.products[record["id"]] = (record.get("default_code"), record.get("type"))
             if not self.mapping.accepts("products", record):
                 self.summary.filtered += 1
             else:
@@ -154,6 +117,9 @@ class LinkitFlow:
             self.branches.add(name, record)
         elif name == "res_partner":
             self._customer(record)
+        elif name in ORDER_STREAMS or name in LINE_STREAMS:
+            if self.config.get("pos_orders", True) or not name.startswith("pos_"):
+                self.orders.add(name, record)
         elif name not in self._warned:
             self._warned.add(name)
             LOG.info("stream %s is not used by target-linkit (yet); its records are ignored", name)
@@ -175,7 +141,7 @@ class LinkitFlow:
         entity = {"stock_levels": "skus", "product_product": "products", "res_partner": "customers"}.get(
             name, name
         )
-        entity = "branches" if name in BRANCH_STREAMS else entity
+        entity = "branches" if name in BRANCH_STREAMS else ENTITY.get(LINE_STREAMS.get(name, name), entity)
         pid = record.get("product_id")
         rid = record.get("id", pid.get("id") if isinstance(pid, Mapping) else pid)
         key = f"{stream} id {rid}"
@@ -193,10 +159,11 @@ class LinkitFlow:
         if final and self.input_complete:
             self._flush_branches()  # SKUs and orders need their branch
             self._flush_stock()
+            self._flush_orders()
             self.finished_flush = True
 
     def has_deferred(self) -> bool:
-        return bool(self.products or self.customers or self.stock or self.branches)
+        return bool(self.products or self.customers or self.stock or self.branches or self.orders)
 
     def held_back(self) -> str | None:
         if self.input_complete:
@@ -204,6 +171,8 @@ class LinkitFlow:
         parts = [f"the stock of {len(self.stock.rows)} SKU(s) (product x branch)"] if self.stock else []
         if self.branches:
             parts.append(f"{len(self.branches.warehouses)} warehouse(s) with their working hours")
+        if self.orders:
+            parts.append(f"{self.orders.count()} order(s) with their lines")
         return " and ".join(parts) or None
 
     def abort(self, reason: str) -> None:
@@ -271,6 +240,7 @@ class LinkitFlow:
             ],
             self.run_id,
         )
+        self.resolver.links.update(join.links())
         records, bad, left_out = join.records()
         self.summary.filtered += left_out
         for wh, why in bad:
@@ -297,6 +267,61 @@ class LinkitFlow:
                 )
         items = self._changed("skus", [("stock_levels", r) for r in records if r["default_code"] in known])
         self.engine.send("skus", items, batch_size=self.batch_size)
+
+    def _ledger_link(self, key: str) -> str | None:
+        bound = self.ledger.get_binding(PLATFORM, LINK_ENTITY, key)
+        return bound.remote_id if bound else None
+
+    def _ledger_products(self) -> dict[int, str]:
+        return {b.odoo_id: b.key for b in self.ledger.bindings(PLATFORM, "products") if b.odoo_id is not None}
+
+    def _flush_orders(self) -> None:
+        """Orders Linkit does not have yet are created (once: never re-sent whatever changes); the status of
+        those it has is sent when it changed. An order created now has its status recorded as sent with it."""
+        if not self.orders:
+            return
+        join, self.orders = self.orders, OrderJoin()
+        for stream, entity in ENTITY.items():
+            records = join.records(stream)
+            if entity not in self.mapping.entities or not records:
+                continue
+            created = self.ledger.hashes(PLATFORM, entity, [r["linkit_key"] for r in records])
+            new: list[tuple[str, Mapping[str, Any]]] = []
+            moved: list[tuple[str, Mapping[str, Any]]] = []
+            for record in records:
+                key = record["linkit_key"]
+                if key in created:
+                    if self.mapping.accepts("order_status", record):
+                        moved.append((stream, record))
+                    else:
+                        self.summary.filtered += 1
+                elif not self.mapping.accepts(entity, record):
+                    self.summary.filtered += 1
+                elif why := join.join(stream, record, self.resolver):
+                    self.engine.dead_letter(entity, key, record, stream, f"not sent: {why}", "MAPPING")
+                else:
+                    new.append((stream, record))
+            items = self._changed(entity, new)
+            self.engine.send(entity, items, batch_size=self.batch_size)
+            self._statuses_sent_with(entity, items)
+            if "order_status" in self.mapping.entities:
+                changes = self._changed("order_status", moved)
+                self.engine.send("order_status", changes, batch_size=self.batch_size)
+
+    def _statuses_sent_with(self, entity: str, items: list[OutboundItem]) -> None:
+        """The status an order was created with is in the ledger as sent: a re-run does not send it again."""
+        if "order_status" not in self.mapping.entities or not items:
+            return
+        made = self.ledger.hashes(PLATFORM, entity, [i.key for i in items])
+        accepted = []
+        for item in items:
+            if item.key in made and self.mapping.accepts("order_status", item.record):
+                status = self.engine.item("order_status", item.record, item.stream, validate=False)
+                if status is not None:
+                    accepted.append(
+                        Accepted("order_status", status.key, status.payload_hash, item.odoo_model)
+                    )
+        self.ledger.record_many(PLATFORM, accepted, self.run_id)
 
     # ---------------------------------------------------------------- end
     def finish(self) -> RunSummary:

@@ -20,6 +20,18 @@ from typing import Any
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SHAPES = ("periods", "weekday", "none")
+FIELDS = (  # what is read of a calendar line (Odoo 15-19 all have these)
+    "id",
+    "dayofweek",
+    "hour_from",
+    "hour_to",
+    "day_period",
+    "display_type",
+    "resource_id",
+    "week_type",
+    "date_from",
+    "date_to",
+)
 
 
 class HoursError(ValueError):

@@ -135,3 +135,68 @@ def phone(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> str | None:
 def choice(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> Any:
     """`args.if_true` when the value is true, else `args.if_false` (e.g. is_company -> corporate)."""
     return args.get("if_true") if value else args.get("if_false")
+
+
+def _line_number(line: Mapping[str, Any], name: str | None) -> float:
+    value = line.get(name) if name else None
+    if value is None or value is False:
+        return 0.0
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TransformError(f"line {line.get('id')}: {name} is {value!r}, not a number")
+    return float(value)
+
+
+@register_custom("linkit_order_lines")
+def order_lines(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> list[dict[str, Any]]:
+    """Linkit `products` of an order from its lines (`order_lines`, joined by the flow, each with its
+    `linkit_sku`); args name the Odoo line fields: qty, price, discount (a percentage), total, name. `price`
+    is the unit price after the line's discount. A line with a negative unit price is a discount (reward,
+    coupon: see linkit_order_discount); a line of 0 units sold nothing. Linkit takes whole units (G13): a
+    fractional or negative quantity is an error naming the line."""
+    out: list[dict[str, Any]] = []
+    for line in value or []:
+        price = _line_number(line, args.get("price"))
+        qty = _line_number(line, args.get("qty"))
+        if price < 0 or qty == 0:
+            continue
+        label = f"line {line.get('id')} ({text(line.get(args.get('name') or 'name'), args, ctx) or '-'})"
+        if qty < 0 or qty != int(qty):
+            raise TransformError(
+                f"{label}: quantity {qty:g} is not a whole number of units; Linkit orders take whole units "
+                "(sell in a unit of measure that counts whole items)"
+            )
+        off = Decimal(str(_line_number(line, args.get("discount")))) / 100
+        item = {
+            "product_id": line.get("linkit_sku"),
+            "name": text(line.get(args.get("name") or "name"), args, ctx),
+            "quantity": int(qty),
+            "price": float(round(Decimal(str(price)) * (1 - off), 3)),
+            "total": float(round(Decimal(str(_line_number(line, args.get("total")))), 3)),
+        }
+        out.append({k: v for k, v in item.items() if v is not None})
+    if not out:
+        raise TransformError("the order has no line with a product sold")
+    return out
+
+
+@register_custom("linkit_order_discount")
+def order_discount(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> float | None:
+    """The order's `discount`: its discount lines (negative unit price), as a positive amount (args.total:
+    the line field holding the line's amount)."""
+    total = sum(
+        -_line_number(line, args.get("total"))
+        for line in value or []
+        if _line_number(line, args.get("price")) < 0
+    )
+    return float(round(Decimal(str(total)), 3)) if total else None
+
+
+@register_custom("linkit_order_state")
+def order_state(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> str | None:
+    """A Linkit order or payment status from the lookup table `args.table`: the source is
+    [state_key, refinement] (e.g. ["sale.order:sale", delivery_status]); `<state_key>:<refinement>` wins
+    over `<state_key>`; a state the table lacks gives none (Linkit keeps its default)."""
+    table = ctx.lookups.get(str(args.get("table")), {})
+    key, refine = [*value, None, None][:2] if isinstance(value, list) else (value, None)
+    got = table.get(f"{key}:{refine}") if refine else None
+    return got if got is not None else table.get(str(key))

@@ -77,6 +77,21 @@ CONFIG_SCHEMA = th.PropertiesList(
         "+966501234567); without it such a phone is a dead letter",
     ),
     th.Property(
+        "order_line_ref",
+        th.StringType,
+        default="sku",
+        allowed_values=["sku", "product"],
+        description="What an order line's product_id carries: sku = the SKU iv_id {product}_{branch}; "
+        "product = the product iv_id (the Odoo internal reference)",
+    ),
+    th.Property(
+        "pos_orders",
+        th.BooleanType,
+        default=True,
+        description="Send POS orders (paid/done/invoiced, source odoo-pos); needs Odoo's point_of_sale "
+        "(pos.order streams, the warehouses' pos_type_id)",
+    ),
+    th.Property(
         "branch_calendar_field",
         th.StringType,
         description="stock.warehouse field (a resource.calendar) holding a branch's working hours, e.g. the "
@@ -150,6 +165,8 @@ def check_config(config: dict[str, Any]) -> None:
     prefix = config.get("phone_country_code")
     if prefix is not None and not re.fullmatch(r"\+[1-9][0-9]{0,3}", str(prefix)):
         raise ConfigError("setting phone_country_code: must be + and 1 to 4 digits, e.g. +966")
+    if config.get("order_line_ref", "sku") not in ("sku", "product"):
+        raise ConfigError("setting order_line_ref: must be sku or product")
     if config.get("working_hours_shape", "periods") not in HOUR_SHAPES:
         raise ConfigError(f"setting working_hours_shape: must be one of {', '.join(HOUR_SHAPES)}")
     field = config.get("branch_calendar_field")

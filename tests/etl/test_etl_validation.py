@@ -50,6 +50,42 @@ VALID: dict[tuple[str, str], dict[str, Any]] = {
         "discount_type": "percentage",
         "discount_value": 10,
     },
+    ("linkit", "branches"): {
+        "iv_id": "WH",
+        "name_en": "Main",
+        "active": True,
+        "working_hours": [
+            {"WeekDay": "Monday", "OpenHour": 8, "OpenMinute": 0, "CloseHour": 12, "CloseMinute": 0}
+        ],
+    },
+    ("linkit", "customers"): {
+        "first_name": "Wood Corner",
+        "email": "wood.corner26@example.com",
+        "phone": "+16238537197",
+        "type": "corporate",
+        "status": "active",
+    },
+    ("linkit", "sale_orders"): {
+        "source": "odoo",
+        "external_id": "S00004",
+        "source_transaction_id": "odoo:sale.order:4",
+        "destination_reference": "WH",
+        "products": [{"product_id": "FURN_8888_WH", "name": "Office Lamp", "quantity": 10, "price": 45.0}],
+        "total_amount": 517.5,
+        "currency": "USD",
+        "status": "confirmed",
+    },
+    ("linkit", "pos_orders"): {
+        "source": "odoo-pos",
+        "external_id": "Shop/0001",
+        "source_transaction_id": "odoo:pos.order:1",
+        "destination_reference": "WH",
+        "products": [{"product_id": "FURN_0009_WH", "quantity": 1, "price": 1.98, "total": 1.98}],
+        "total_amount": 1.98,
+        "currency": "USD",
+        "payment_status": "paid",
+    },
+    ("linkit", "order_status"): {"status": "cancelled"},
     ("magento", "product"): {
         "sku": "FURN_0009",
         "name": "Wall Shelf Unit",
@@ -106,6 +142,22 @@ def test_every_schema_is_valid_and_has_a_valid_example(path: Path) -> None:
         ("linkit", "pos_order", {"source": "odoo"}, "$.source", "was expected"),
         ("linkit", "branch", {"working_hours": [{"WeekDay": "Funday"}]}, "$.working_hours", "not valid"),
         ("linkit", "sku_stock", {"branch_iv_id": ""}, "$.branch_iv_id", "should be non-empty"),
+        (
+            "linkit",
+            "branches",
+            {"working_hours": {"monday": {"open": "25:00", "close": "26:00"}}},
+            "$.working_hours",
+            "not valid",
+        ),
+        ("linkit", "customers", {"phone": "0501234567"}, "$.phone", "does not match"),
+        (
+            "linkit",
+            "sale_orders",
+            {"products": [{"quantity": 1.5, "price": 1}]},
+            "$.products[0].quantity",
+            "integer",
+        ),
+        ("linkit", "pos_orders", {"source": "odoo"}, "$.source", "was expected"),
     ],
 )
 def test_invalid_payloads_report_path_and_reason(

@@ -1,0 +1,88 @@
+"""What target-linkit reads from Linkit's bulk answers (G4), and the per-item outcome it makes of them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from etl.errors import StopRun
+from etl.http import HttpError
+from etl.sink import SendResult
+
+
+@dataclass(frozen=True)
+class Route:
+    """A bulk route: its method, path and the body that wraps a batch's payloads."""
+
+    method: str
+    path: str
+    plural: str
+    mode: str | None = None  # None: {plural: [...]} without a mode
+
+    def body(self, payloads: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"mode": self.mode, self.plural: payloads} if self.mode else {self.plural: payloads}
+
+
+@dataclass
+class Outcome:
+    """What happened to one item."""
+
+    ok: bool
+    status: int | None = None
+    code: str | None = None
+    message: str | None = None
+    remote_id: str | None = None
+
+    def result(self, key: str, route: Route) -> SendResult:
+        if self.ok:
+            return SendResult(key, True, self.remote_id, 200, method=route.method, url=route.path)
+        return SendResult(
+            key,
+            False,
+            http_status=self.status,
+            error_code=self.code,
+            error_message=self.message,
+            reason=f"{self.code}: {self.message}",
+            method=route.method,
+            url=route.path,
+        )
+
+
+def not_routed(route: Route, exc: HttpError) -> StopRun:
+    """A 404 on a published bulk route: the api_url is wrong, every later call would fail the same way."""
+    return StopRun(
+        f"Linkit answered HTTP 404 to {route.method} {route.path}: no such route at this api_url (it must "
+        "end in /api/v1, e.g. https://linkit.works/api/v1); nothing was sent past this point",
+        status=404,
+        url=exc.url,
+    )
+
+
+def read_bulk_answer(
+    path: str, answer: Any, n: int
+) -> tuple[bool, str, list[tuple[bool, str | None]] | None]:
+    """(success, message, per-item results when the answer lists all n of them) of a Linkit bulk answer."""
+    if not isinstance(answer, dict) or not isinstance(answer.get("success"), bool):
+        raise StopRun(
+            f"Linkit's answer to POST {path} is not a bulk answer ({{success, message}}): "
+            f"{json.dumps(answer, default=str)[:200]}; nothing was taken as sent. Check api_url: it must be "
+            "the Linkit /api/v1 base URL"
+        )
+    message = str(answer.get("message") or "")
+    data = answer.get("data")
+    results = data.get("results") if isinstance(data, dict) else None
+    listed: list[tuple[bool, str | None]] | None = None
+    if isinstance(results, list):
+        by_index = {
+            r["index"]: r
+            for r in results
+            if isinstance(r, dict) and isinstance(r.get("index"), int) and isinstance(r.get("success"), bool)
+        }
+        if set(by_index) == set(range(n)):
+            listed = [
+                (bool(by_index[i]["success"]), str(by_index[i].get("error") or "") or None) for i in range(n)
+            ]
+            if answer["success"] != all(ok for ok, _ in listed):
+                return False, message, None  # the answer contradicts itself: every item is in doubt
+    return answer["success"], message, listed
