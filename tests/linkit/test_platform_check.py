@@ -145,7 +145,7 @@ def test_suspended_account_says_so(odoo_sandbox: OdooSandbox, linkit: LinkitSand
     assert code == 3 and "account is suspended" in drift.stderr, drift.stderr
 
 
-def test_an_unhealthy_linkit_or_a_wrong_url_fails_the_check(linkit: LinkitSandbox) -> None:
+def test_unhealthy_linkit_a_wrong_url_or_organization_fail_the_check(linkit: LinkitSandbox) -> None:
     config = PLATFORM.config_from_env({"LINKIT_API_URL": linkit.api_url, "LINKIT_API_TOKEN": TOKEN})
     linkit.state.health_status = "unhealthy"
     found = PLATFORM.check_connection(config)
@@ -154,6 +154,8 @@ def test_an_unhealthy_linkit_or_a_wrong_url_fails_the_check(linkit: LinkitSandbo
     assert PLATFORM.check_connection(config).details["health"].startswith("degraded")
     found = PLATFORM.check_connection({**config, "api_url": linkit.api_url.removesuffix("/api/v1")})
     assert not found.ok and found.setting == "LINKIT_API_URL" and "answered 404" in found.message
+    found = PLATFORM.check_connection({**config, "organization_id": "org_someone_else"})  # sandbox: 403
+    assert not found.ok and found.setting == "LINKIT_ORGANIZATION_ID", found
 
 
 @pytest.mark.parametrize(
