@@ -5,20 +5,19 @@ false, and emits the entries as Linkit returns them (orders: the ``order`` objec
 :class:`OrdersStream`).
 
 Incremental (gap G6): Linkit publishes no "updated since" filter and no sort by ``updated``. So every run
-reads every page, and a record is emitted only when its ``updated`` is at or after the bookmark (or
+reads every page, and a record is emitted only when its ``updated`` is after the bookmark (or at or after
 ``start_date``): what Linkit did not change since the last run does not travel to Odoo again. With
 ``sort_updated`` (for a Linkit that accepts ``sort=-updated``) the read stops at the first page that reaches
-below the bookmark.
-The bookmark is the newest ``updated`` read, never later than Linkit's clock when the read began (the first
-answer's ``Date``), and it does not move when the list changed size while it was paged (an entry deleted
-between two pages shifts the next page, so one entry may have been skipped: the next run reads it again).
+the bookmark. The bookmark is the newest ``updated`` read, but earlier than Linkit's clock when the read began
+(the first answer's ``Date``), and it does not move when the list changed size while it was paged (an entry
+deleted between two pages shifts the next page, so one entry may have been skipped: the next run reads it).
 """
 
 from __future__ import annotations
 
 import typing as t
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from singer_sdk import Stream
 
@@ -88,18 +87,25 @@ class LinkitStream(Stream):
     def _increment_stream_state(self, latest_record: Row, *, context: Context | None = None) -> None:
         """The bookmark is set once, after the whole list was read (:meth:`keep_bookmark`)."""
 
-    def window_start(self, context: Context | None) -> datetime | None:
-        """Records updated at or after this are emitted: the bookmark (or ``start_date`` on the first run,
-        and never before it); ``start_date`` alone with ``full_sync``."""
+    def window_start(self, context: Context | None) -> tuple[datetime | None, bool]:
+        """Which records are emitted: those updated after the bookmark, or at or after ``start_date`` (on
+        the first run, with ``full_sync``, and when it is later than the bookmark). (start, inclusive)."""
         start_date = parse_time(self.config.get("start_date"))
-        if self.config.get("full_sync"):
-            return start_date
-        bookmark = parse_time(self.get_starting_replication_key_value(context))
-        return max((w for w in (bookmark, start_date) if w is not None), default=None)
+        bookmark = None if self.config.get("full_sync") else self.bookmark(context)
+        if bookmark is not None and (start_date is None or bookmark >= start_date):
+            return bookmark, False
+        return start_date, True
+
+    def bookmark(self, context: Context | None) -> datetime | None:
+        """The bookmark of the state given (singer-sdk's starting value may be ``start_date`` instead)."""
+        value = self.get_context_state(context).get("replication_key_value")
+        return parse_time(value)
 
     def keep_bookmark(
         self, newest: datetime | None, cap: datetime, totals: set[int], context: Context | None
     ) -> None:
+        """The newest ``updated`` read; one second before Linkit's clock at the first answer when that is
+        not earlier (a record changed in that second after it was read is then read again, not missed)."""
         if newest is None:
             return
         if len(totals) > 1:
@@ -110,7 +116,8 @@ class LinkitStream(Stream):
                 " -> ".join(str(n) for n in sorted(totals)),
             )
             return
-        super()._increment_stream_state({"updated": rfc3339(min(newest, cap))}, context=context)
+        value = newest if newest < cap else cap - timedelta(seconds=1)
+        super()._increment_stream_state({"updated": rfc3339(value)}, context=context)
 
     # reading ----------------------------------------------------------------------------------------
 
@@ -127,7 +134,7 @@ class LinkitStream(Stream):
             number += 1
 
     def get_records(self, context: Context | None) -> Iterable[Row]:
-        start = self.window_start(context)
+        start, inclusive = self.window_start(context)
         stop_early = bool(self.config.get("sort_updated")) and start is not None
         seen: set[str] = set()
         newest: datetime | None = None
@@ -154,7 +161,7 @@ class LinkitStream(Stream):
                 when = parse_time(record.get("updated"))
                 if when is None:
                     untimed += 1
-                elif start is not None and when < start:
+                elif start is not None and (when < start if inclusive else when <= start):
                     unchanged += 1
                     reached_older = True
                     newest = max(newest or when, when)
@@ -166,7 +173,7 @@ class LinkitStream(Stream):
             if stop_early and reached_older:
                 break
         self.logger.info(
-            "%s: %d entries on %d page(s), %d emitted, %d not updated since %s",
+            "%s: %d entries on %d page(s), %d emitted, %d not updated after %s",
             self.name,
             read,
             pages,

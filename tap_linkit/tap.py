@@ -11,6 +11,7 @@ reached.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import sys
 import typing as t
 from functools import cached_property
@@ -136,9 +137,9 @@ def _integer_errors(config: t.Mapping[str, t.Any]) -> list[str]:
 def _number_errors(config: t.Mapping[str, t.Any]) -> list[str]:
     errors = []
     for key, low, default in (("request_timeout", 0.001, 30), ("backoff_factor", 0.0, 1)):
-        value = config.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < low:
-            errors.append(f"{key}: {value!r} must be a number of at least {low:g}")
+        value = config.get(key, default)  # a config file's numbers come as Decimal
+        if isinstance(value, bool) or not isinstance(value, int | float | decimal.Decimal) or value < low:
+            errors.append(f"{key}: {value} must be a number of at least {low:g}")
     return errors
 
 
