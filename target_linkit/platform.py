@@ -103,10 +103,7 @@ def refused(exc: StopRun, config: Mapping[str, Any], call: str) -> tuple[str, st
             "may not use this route. Run `odoo-hub check --target linkit` for the billing status",
             "LINKIT_API_TOKEN",
         )
-    return (
-        f"Linkit cannot be reached at {call}: check LINKIT_API_URL (host, port, /api/v1). {exc}",
-        "LINKIT_API_URL",
-    )
+    return f"{exc} (at {call}: check LINKIT_API_URL, the Linkit /api/v1 base URL)", "LINKIT_API_URL"
 
 
 def _health(http: HttpClient) -> PlatformCheck:

@@ -154,6 +154,8 @@ def test_unhealthy_linkit_a_wrong_url_or_organization_fail_the_check(linkit: Lin
     assert PLATFORM.check_connection(config).details["health"].startswith("degraded")
     found = PLATFORM.check_connection({**config, "api_url": linkit.api_url.removesuffix("/api/v1")})
     assert not found.ok and found.setting == "LINKIT_API_URL" and "answered 404" in found.message
+    found = PLATFORM.check_connection({**config, "api_url": "http://127.0.0.1:9/api/v1"})  # nobody there
+    assert not found.ok and found.setting == "LINKIT_API_URL" and "cannot be reached" in found.message
     found = PLATFORM.check_connection({**config, "organization_id": "org_someone_else"})  # sandbox: 403
     assert not found.ok and found.setting == "LINKIT_ORGANIZATION_ID", found
 
