@@ -111,7 +111,8 @@ def _answer(report: Report, kind: str, atomic: bool) -> JSONResponse:
         body["error"] = {
             "code": "refused_by_odoo",
             "message": "Odoo refused some items after the checks; the others were applied (see results); "
-            "the refused ones are dead letters (`odoo-hub retry --target odoo` once fixed)",
+            "the refused ones are dead letters (`ODOO_HUB_SOURCE=linkit odoo-hub retry --target odoo` once "
+            "fixed in Odoo)",
         }
         return JSONResponse(body, 409)
     return JSONResponse(body, 200)

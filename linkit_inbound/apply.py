@@ -190,10 +190,7 @@ class Applier:
             stopped = None
             try:
                 for item, reason in rejected:
-                    entity = next(
-                        (s.name for s in self.mapping.entities_for_stream(item.stream)), item.stream
-                    )
-                    key = f"linkit-inbound {item.stream} {item.identity}"
+                    entity, key = self._letter_key(item)
                     flow.engine.dead_letter(entity, key, item.record, item.stream, reason, "INVALID")
                 for plan in planned:
                     flow.add(plan.item.stream, plan.item.record)
@@ -203,6 +200,17 @@ class Applier:
                 LOG.warning("run %d stopped: %s", flow.run_id, stopped)
                 flow.abort(stopped)
             return self._report(flow.run_id, planned, rejected, stopped)
+
+    def _letter_key(self, item: Item) -> tuple[str, str]:
+        """Entity and key of a refused item's dead letter: the mapping's key where the item has one (so a
+        later `odoo-hub retry` that writes it resolves the letter), else its place in the body."""
+        specs = self.mapping.entities_for_stream(item.stream)
+        if not specs:
+            return item.stream, f"{item.stream} {item.identity}"
+        try:
+            return specs[0].name, self.mapping.key_of(specs[0].name, item.record)
+        except MappingError:
+            return specs[0].name, f"{item.stream} {item.identity}"
 
     def _report(
         self, run_id: int, planned: list[Planned], rejected: list[tuple[Item, str]], stopped: str | None

@@ -62,7 +62,7 @@ def refusal(settings: Settings, plugin: str, headers: Mapping[str, str]) -> Refu
         return Refusal(
             401,
             "wrong_plugin",
-            f"this is the {other.upper()} plugin key; the /{'linkit/' + plugin}/ routes take the "
-            f"{plugin.upper()} plugin key (configure each Linkit app with its own plugin's key)",
+            f"this is the {other.upper()} plugin key; the {plugin.upper()} routes take the {plugin.upper()} "
+            "plugin key (configure each Linkit app with its own plugin's key)",
         )
     return Refusal(401, "unauthorized", f"wrong plugin key for the {plugin.upper()} plugin")

@@ -12,13 +12,16 @@ in Odoo id order; `since` keeps records changed at or after it (Odoo's `write_da
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
 from etl.odoo_read import m2o
 
+OFFSET_AS_SPACE = re.compile(r" \d{2}:\d{2}$")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 # ASSUMPTION (Linkit silent, G13): Odoo states as Linkit's published order statuses (research §3.6)
@@ -37,6 +40,37 @@ POS_STATUS = {
     "cancel": "cancelled",
 }
 POS_PAID = ("paid", "done", "invoiced")
+
+
+ORDER_FIELDS = (
+    "name",
+    "state",
+    "partner_id",
+    "currency_id",
+    "date_order",
+    "write_date",
+    "amount_tax",
+    "amount_total",
+)
+
+
+@dataclass(frozen=True)
+class OrderFeed:
+    model: str
+    source: str  # Linkit's `source` of these orders; the addon tags POS orders `odoo-pos` (seed 000)
+    fields: tuple[str, ...]  # read beyond ORDER_FIELDS
+    lines: str
+    line_fields: tuple[str, str, str]  # the line's name, quantity and total
+
+
+SALE_FEED = OrderFeed(
+    "sale.order", "odoo", ("amount_untaxed", "client_order_ref", "warehouse_id"), "sale.order.line",
+    ("name", "product_uom_qty", "price_total"),
+)  # fmt: skip
+POS_FEED = OrderFeed(
+    "pos.order", "odoo-pos", ("session_id", "pos_reference"), "pos.order.line",
+    ("full_product_name", "qty", "price_subtotal_incl"),
+)  # fmt: skip
 
 
 class QueryInvalid(ValueError):
@@ -92,8 +126,11 @@ def _since(query: Mapping[str, str]) -> list[Any]:
     raw = query.get("since")
     if raw is None:
         return []
+    raw = raw.strip()
+    if "T" in raw and OFFSET_AS_SPACE.search(raw):  # an unencoded `+03:00` arrives as ` 03:00`
+        raw = raw[:-6] + "+" + raw[-5:]
     try:
-        when = datetime.fromisoformat(raw.strip().replace("Z", "+00:00").replace(" ", "T"))
+        when = datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "T"))
     except ValueError:
         raise QueryInvalid("since", "must be an ISO 8601 time such as 2026-05-01T00:00:00Z") from None
     if when.tzinfo is not None:
@@ -229,26 +266,36 @@ class Feeds:
             "updated": _iso(r.get("write_date")),
         }
 
-    def sale_orders(self, query: Mapping[str, str]) -> dict[str, Any]:
-        fields = ["name", "state", "partner_id", "currency_id", "date_order", "write_date", "amount_untaxed",
-                  "amount_tax", "amount_total", "client_order_ref", "warehouse_id"]  # fmt: skip
-        rows, envelope = self._list("sale.order", [], fields, query)
-        lines = self._lines(
-            "sale.order.line", [r["id"] for r in rows], ("name", "product_uom_qty", "price_total")
-        )
+    def _orders(
+        self,
+        feed: OrderFeed,
+        domain: list[Any],
+        query: Mapping[str, str],
+        extra: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]],
+    ) -> dict[str, Any]:
+        """A page of ``feed``'s orders with their lines and customers (4 reads); ``extra(row, item)`` adds
+        what only that kind of order has."""
+        rows, envelope = self._list(feed.model, domain, [*ORDER_FIELDS, *feed.fields], query)
+        lines = self._lines(feed.lines, [r["id"] for r in rows], feed.line_fields)
         partners = self._partners(rows)
         data = []
         for r in rows:
             partner = partners.get((m2o(r.get("partner_id")) or {}).get("id", 0))
-            item = self._order(r, lines.get(r["id"], []), partner, "odoo")
-            warehouse = m2o(r.get("warehouse_id"))
-            item.update(
-                status=SALE_STATUS.get(str(r.get("state")), "pending"),
-                reference=_text(r.get("client_order_ref")),
-                branch=warehouse["name"] if warehouse else None,
-            )
+            item = self._order(r, lines.get(r["id"], []), partner, feed.source)
+            item.update(extra(r, item))
             data.append(item)
         return {"data": data, **envelope}
+
+    def sale_orders(self, query: Mapping[str, str]) -> dict[str, Any]:
+        def extra(r: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+            warehouse = m2o(r.get("warehouse_id"))
+            return {
+                "status": SALE_STATUS.get(str(r.get("state")), "pending"),
+                "reference": _text(r.get("client_order_ref")),
+                "branch": warehouse["name"] if warehouse else None,
+            }
+
+        return self._orders(SALE_FEED, [], query, extra)
 
     def _pos_state(self, query: Mapping[str, str]) -> list[Any]:
         state = query.get("state")
@@ -268,25 +315,15 @@ class Feeds:
             if not session.isdigit() or int(session) < 1:
                 raise QueryInvalid("session_id", "must be the id of a POS session (a whole number from 1)")
             domain.append(["session_id", "=", int(session)])
-        fields = ["name", "state", "partner_id", "currency_id", "date_order", "write_date", "amount_tax",
-                  "amount_total", "session_id", "pos_reference"]  # fmt: skip
-        rows, envelope = self._list("pos.order", domain, fields, query)
-        lines = self._lines(
-            "pos.order.line", [r["id"] for r in rows], ("full_product_name", "qty", "price_subtotal_incl")
-        )
-        partners = self._partners(rows)
-        data = []
-        for r in rows:
-            partner = partners.get((m2o(r.get("partner_id")) or {}).get("id", 0))
-            # the Linkit addon tags POS orders `source: odoo-pos` (seed 000)
-            item = self._order(r, lines.get(r["id"], []), partner, "odoo-pos")
+
+        def extra(r: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
             total, tax = item["total_amount"] or 0.0, item["tax"] or 0.0
-            item.update(
-                subtotal=_money(total - tax),
-                status=POS_STATUS.get(str(r.get("state")), "pending"),
-                payment_status="paid" if r.get("state") in POS_PAID else "pending",
-                session=m2o(r.get("session_id")),
-                reference=_text(r.get("pos_reference")),
-            )
-            data.append(item)
-        return {"data": data, **envelope}
+            return {
+                "subtotal": _money(total - tax),
+                "status": POS_STATUS.get(str(r.get("state")), "pending"),
+                "payment_status": "paid" if r.get("state") in POS_PAID else "pending",
+                "session": m2o(r.get("session_id")),
+                "reference": _text(r.get("pos_reference")),
+            }
+
+        return self._orders(POS_FEED, domain, query, extra)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import socket
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from etl.errors import MappingFileError
 from linkit_inbound.settings import ConfigError, Settings
 from tap_odoo.errors import OdooAuthError, OdooError
@@ -47,7 +49,7 @@ def serve(settings: Settings) -> int:
         app = create_app(settings)
     except MappingFileError as exc:
         raise ConfigError([f"odoo.mapping_file: {exc}"]) from None
-    except Exception as exc:  # the ledger URL (a secret: not shown) cannot be opened
+    except (SQLAlchemyError, ImportError, OSError) as exc:  # the ledger URL (a secret: not shown)
         raise ConfigError(
             [f"ledger_url (env ODOO_HUB_LEDGER_URL): the ledger cannot be opened ({type(exc).__name__})"]
         ) from None

@@ -103,6 +103,11 @@ def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
 def test_cli_refuses_to_start_on_wrong_settings(odoo_sandbox: OdooSandbox, tmp_path: Path) -> None:
     proc = run_cli({**odoo_env(odoo_sandbox, tmp_path), "LINKIT_ERP_PLUGIN_KEY": "tiny"}, "--port", "0")
     assert proc.returncode == 2 and "erp_plugin_key" in proc.stderr and "tiny" not in proc.stderr
+    proc = run_cli(
+        {**odoo_env(odoo_sandbox, tmp_path), "ODOO_HUB_LEDGER_URL": "nosuchdb://u:pw@h/x"}, "--port", "0"
+    )
+    assert proc.returncode == 2 and "ledger_url (env ODOO_HUB_LEDGER_URL)" in proc.stderr
+    assert "u:pw" not in proc.stderr
     wrong = "not-the-admin-password"
     proc = run_cli({**odoo_env(odoo_sandbox, tmp_path), "ODOO_PASSWORD": wrong}, "--port", "0")
     assert proc.returncode == 2, proc.stderr
