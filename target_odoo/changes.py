@@ -6,7 +6,7 @@ replaced — `[5, 0, 0]` then `[0, 0, vals]` per row, as recorded on Odoo 17 —
 same record sent again costs reads and no write. Two more payload keys:
 
 * `create_only`: fields set when the record is made and never after (a promotion's `active`: a person
-  decides it);
+  decides it); `at_least`: numbers only ever raised (a partner's `customer_rank`, which Odoo's sales raise);
 * `reviewed` `{"field", "value"}`: a record a person moved there (a promotion they activated) is not
   rewritten; the difference is noted on its ledger event. Only `archive` (the source ended it) still
   reaches it: `active` false.
@@ -111,7 +111,14 @@ class Changes:
         """What to write on one record (empty: nothing differs, or a person reviewed it)."""
         payload = plan.item.payload
         keep = set(payload.get("create_only") or [])
-        vals = {k: v for k, v in plan.vals.items() if k not in keep and norm(v) != norm(row.get(k))}
+        floor = set(payload.get("at_least") or [])
+        vals = {
+            k: v
+            for k, v in plan.vals.items()
+            if k not in keep
+            and norm(v) != norm(row.get(k))
+            and (k not in floor or float(row.get(k) or 0) < float(v or 0))
+        }
         for name in sorted(self._replaced(plan)):
             current = [lines.get(name, {}).get(int(i), {}) for i in row.get(name) or []]
             if rows_differ(plan.lines[name], current):
