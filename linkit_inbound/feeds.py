@@ -246,12 +246,14 @@ class Feeds:
         return {p["id"]: p for p in self.client.read("res.partner", ids, ["name", "email", "phone"])}
 
     def _order(
-        self, r: dict[str, Any], lines: list[dict[str, Any]], partner: dict[str, Any] | None, source: str
+        self, r: dict[str, Any], lines: list[dict[str, Any]], partner: dict[str, Any] | None, feed: OrderFeed
     ) -> dict[str, Any]:
         currency = m2o(r.get("currency_id"))
         return {
-            "source": source,
+            "source": feed.source,
             "external_id": r.get("name"),
+            # the key target-linkit sends the same order under (docs/target-linkit.md)
+            "source_transaction_id": f"odoo:{feed.model}:{r['id']}",
             "odoo_id": r["id"],
             "customer_name": _text((partner or {}).get("name")),
             "customer_email": _text((partner or {}).get("email")),
@@ -281,7 +283,7 @@ class Feeds:
         data = []
         for r in rows:
             partner = partners.get((m2o(r.get("partner_id")) or {}).get("id", 0))
-            item = self._order(r, lines.get(r["id"], []), partner, feed.source)
+            item = self._order(r, lines.get(r["id"], []), partner, feed)
             item.update(extra(r, item))
             data.append(item)
         return {"data": data, **envelope}

@@ -41,6 +41,7 @@ def test_sale_orders_carry_lines_amounts_and_status(read_service: Service) -> No
     assert page["total_count"] == 24 and page["meta"]["model"] == "sale.order"
     [order] = page["data"]
     assert order["source"] == "odoo" and order["external_id"] == "S00001"
+    assert order["source_transaction_id"] == "odoo:sale.order:1"
     assert (order["subtotal"], order["tax"], order["total_amount"], order["currency"]) == (
         1740.0,
         261.0,
