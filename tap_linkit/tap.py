@@ -28,74 +28,77 @@ from tap_linkit.streams import STREAM_NAMES, STREAMS
 
 RESERVED_PARAMS = ("page", "limit", "sort")
 
+
+def _setting(name: str, kind: t.Any, description: str, default: t.Any = None, **extra: t.Any) -> th.Property:
+    return th.Property(name, kind, default=default, description=description, **extra)
+
+
 CONFIG = th.PropertiesList(
-    th.Property(
+    _setting(
         "api_url",
         th.StringType,
+        "Linkit /api/v1 base URL, e.g. https://linkit.works/api/v1 (a bare https://linkit.works gets "
+        "/api/v1)",
         required=True,
         title="Linkit API base URL",
-        description="Linkit /api/v1 base URL, e.g. https://linkit.works/api/v1 (a bare https://linkit.works "
-        "gets /api/v1)",
     ),
-    th.Property(
+    _setting(
         "api_token",
         th.StringType,
+        "Linkit API token (dashboard) or API key; never logged",
         required=True,
         secret=True,
-        description="Linkit API token (dashboard) or API key; never logged",
     ),
-    th.Property(
+    _setting(
         "organization_id",
         th.StringType,
-        description="Sent as X-Organization-ID on every call; required for the customers stream",
+        "Sent as X-Organization-ID on every call; required for the customers stream",
     ),
-    th.Property(
+    _setting(
         "auth_scheme",
         th.StringType,
-        default="bearer",
+        "bearer: Authorization: Bearer <token> (the Odoo addon); raw: Authorization: <key>",
+        "bearer",
         allowed_values=list(AUTH_SCHEMES),
-        description="bearer: Authorization: Bearer <token> (the Odoo addon); raw: Authorization: <key>",
     ),
-    th.Property(
-        "page_size", th.IntegerType, default=100, description="Entries per page (limit; 1-100, Linkit's max)"
-    ),
-    th.Property(
+    _setting("page_size", th.IntegerType, "Entries per page (limit; 1-100, Linkit's max)", 100),
+    _setting(
         "start_date",
         th.DateTimeType,
-        description="Only records updated at or after this date-time (ISO 8601); default: all",
+        "Only records updated at or after this date-time (ISO 8601); default: all",
     ),
-    th.Property(
+    _setting(
         "full_sync",
         th.BooleanType,
-        default=False,
-        description="Emit every record from start_date on each run, ignoring the bookmarks",
+        "Emit every record from start_date on each run, ignoring the bookmarks",
+        False,
     ),
-    th.Property(
+    _setting(
         "sort_updated",
         th.BooleanType,
-        default=False,
-        description="Ask for sort=-updated and stop at the bookmark instead of reading every page (only for "
-        "a Linkit that accepts it; not published)",
+        "Ask for sort=-updated and stop at the bookmark instead of reading every page (only for a Linkit "
+        "that accepts it; not published)",
+        False,
     ),
-    th.Property(
+    _setting(
         "filters",
         th.ObjectType(additional_properties=th.ObjectType()),
-        default={},
-        description='Query filters per stream as Linkit publishes them, e.g. {"skus": {"branch_iv_id": '
-        '"WH1"}, "offers": {"status": "active"}}',
+        'Query filters per stream as Linkit publishes them, e.g. {"skus": {"branch_iv_id": "WH1"}, '
+        '"offers": {"status": "active"}}',
+        {},
     ),
-    th.Property("request_timeout", th.NumberType, default=30, description="Seconds to wait for one answer"),
-    th.Property(
+    _setting("request_timeout", th.NumberType, "Seconds to wait for one answer", 30),
+    _setting(
         "max_retries",
         th.IntegerType,
-        default=5,
-        description="Retries of a request on HTTP 429, 5xx, timeouts and dropped connections",
+        "Retries of a request on HTTP 429, 5xx, timeouts and dropped connections",
+        5,
     ),
-    th.Property(
+    _setting(
         "backoff_factor",
         th.NumberType,
-        default=1,
-        description="Seconds of the first retry's backoff, doubled each time (Retry-After is honoured)",
+        "Seconds of the first retry's backoff, doubled each time (Retry-After is honoured)",
+        1,
     ),
 ).to_dict()
 
