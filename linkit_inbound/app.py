@@ -167,6 +167,9 @@ class Service:
         except StopRun as exc:
             api.close()
             return error(503, "odoo_unavailable", str(exc), headers={"Retry-After": "30"})
+        except OdooFault as exc:  # a lookup this database cannot answer (a model it lacks): nothing applied
+            api.close()
+            return odoo_error(exc)
         if atomic and issues:
             api.close()
             return _invalid(issues)

@@ -67,7 +67,8 @@ class Settings:
 
     def flow_config(self) -> dict[str, Any]:
         """What `target_odoo.flow.OdooFlow` takes."""
-        return {"flow_name": "linkit-inbound", **self.odoo, "source": "linkit", "ledger_url": self.ledger_url}
+        fixed = {"source": "linkit", "ledger_url": self.ledger_url, "fail_on_dead_letters": False}
+        return {"flow_name": "linkit-inbound", **self.odoo, **fixed}  # a refusal is answered, not raised
 
 
 def _read_file(path: str | Path, problems: list[str]) -> dict[str, Any]:
