@@ -46,9 +46,20 @@ def register_transform(name: str) -> Callable[[TransformFn], TransformFn]:
 
 
 def register_custom(name: str) -> Callable[[TransformFn], TransformFn]:
-    """Register a target's ``custom`` mapping function under ``name``."""
+    """Register a target's ``custom`` mapping function under ``name``.
+
+    Names are one namespace for every target imported in a process (a test run imports them all): a second
+    function under a taken name is refused at import, never a silent swap of one target's rule for another's.
+    Prefix a target's functions with its platform (``linkit_``, ``odoo_``, ...).
+    """
 
     def deco(fn: TransformFn) -> TransformFn:
+        taken = _CUSTOM.get(name)
+        if taken is not None and (taken.__module__, taken.__qualname__) != (fn.__module__, fn.__qualname__):
+            raise RuntimeError(
+                f"custom mapping function {name!r} of {fn.__module__} is already registered by "
+                f"{taken.__module__}: give one of them another name"
+            )
         _CUSTOM[name] = fn
         return fn
 

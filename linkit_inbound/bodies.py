@@ -145,7 +145,7 @@ def _sku(f: Fields) -> str:
     f.text("iv_id")
     if f.item.get("qty") is None:
         f.bad("qty", "is required (the absolute stock level)")
-    # whether qty is a whole number >= 0 (Linkit's rule, G12) the mapping says (target-odoo's linkit_qty)
+    # whether qty is a whole number >= 0 (Linkit's rule, G12) the mapping says (target-odoo's odoo_linkit_qty)
     f.number("price")
     f.number("cost")
     f.flag("available")
@@ -211,7 +211,7 @@ def _branch_hours(f: Fields) -> str:
         iv_id = f.text("iv_id", required=True)
     f.text("name_en")
     if not isinstance(f.item.get("working_hours"), list | dict):
-        # the periods themselves are read by the mapping (target_odoo's linkit_attendances) before anything
+        # the periods are read by the mapping (target_odoo's odoo_linkit_attendances) before anything
         # is applied, so a bad period is refused with the same words the writer would use
         f.bad("working_hours", "is required: a period array or a weekday object (seed 000's two shapes)")
     return str(iv_id)

@@ -152,14 +152,16 @@ def _merged(spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     return [(d, o, c) for d, o, c in out]
 
 
-@register_custom("linkit_branch_label")
-def linkit_branch_label(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> str:
+@register_custom("odoo_linkit_branch_label")
+def odoo_linkit_branch_label(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> str:
     """`branch WH1 (Main Store)`: how the branch is named in every dead letter."""
     return _branch(ctx)
 
 
-@register_custom("linkit_attendances")
-def linkit_attendances(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> list[dict[str, Any]] | None:
+@register_custom("odoo_linkit_attendances")
+def odoo_linkit_attendances(
+    value: Any, args: Mapping[str, Any], ctx: BuildContext
+) -> list[dict[str, Any]] | None:
     """A branch's `working_hours` (either shape) -> `resource.calendar.attendance` rows, sorted by day and
     time; an empty list or object (closed all week) -> no rows."""
     if value is None:
@@ -179,16 +181,16 @@ def linkit_attendances(value: Any, args: Mapping[str, Any], ctx: BuildContext) -
 
 
 # ------------------------------------------------------------------------------------------- customers
-@register_custom("linkit_person_name")
-def linkit_person_name(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> str | None:
+@register_custom("odoo_linkit_person_name")
+def odoo_linkit_person_name(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> str | None:
     """First and last name (sources 0 and 1), else the first of the other sources (email, phone)."""
     values = [str(v).strip() if v else "" for v in (value if isinstance(value, list | tuple) else [value])]
     return " ".join(v for v in values[:2] if v) or next((v for v in values[2:] if v), None)
 
 
 # ------------------------------------------------------------------------------------------- stock
-@register_custom("linkit_qty")
-def linkit_qty(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> int:
+@register_custom("odoo_linkit_qty")
+def odoo_linkit_qty(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> int:
     """A SKU's `qty`: a whole number of units, 0 or more (Linkit's own rule, G12)."""
     what = f"SKU {ctx.record.get('product_iv_id')} at branch {ctx.record.get('branch_iv_id')}"
     count = _whole(value)
@@ -204,8 +206,8 @@ def linkit_qty(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> int:
     return count
 
 
-@register_custom("linkit_sku_untouched")
-def linkit_sku_untouched(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> bool | None:
+@register_custom("odoo_linkit_sku_untouched")
+def odoo_linkit_sku_untouched(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> bool | None:
     """True for a SKU Linkit generated (one per product x branch) that nobody has counted since: qty 0 and
     `updated` equal to `created`. Its 0 is no count, and applied it would empty Odoo's shelf."""
     rec = ctx.record
@@ -218,14 +220,14 @@ def _deleted(record: Mapping[str, Any]) -> bool:
     return bool(record.get("_sdc_deleted_at") or record.get("is_deleted"))
 
 
-@register_custom("linkit_offer_deleted")
-def linkit_offer_deleted(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> bool | None:
+@register_custom("odoo_linkit_offer_deleted")
+def odoo_linkit_offer_deleted(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> bool | None:
     """True for an offer Linkit deleted (`_sdc_deleted_at` from the tap, or `is_deleted`)."""
     return True if _deleted(ctx.record) else None
 
 
-@register_custom("linkit_offer_ended")
-def linkit_offer_ended(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> bool | None:
+@register_custom("odoo_linkit_offer_ended")
+def odoo_linkit_offer_ended(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> bool | None:
     """True for an offer Linkit deleted or deactivated (`is_active` false, or a `status` other than active):
     its Odoo program is archived."""
     rec = ctx.record
@@ -280,8 +282,10 @@ def _product(ctx: BuildContext) -> dict[str, Any] | None:
     )
 
 
-@register_custom("linkit_offer_rules")
-def linkit_offer_rules(value: Any, args: Mapping[str, Any], ctx: BuildContext) -> list[dict[str, Any]] | None:
+@register_custom("odoo_linkit_offer_rules")
+def odoo_linkit_offer_rules(
+    value: Any, args: Mapping[str, Any], ctx: BuildContext
+) -> list[dict[str, Any]] | None:
     """The program's one rule: every order (scope order) or orders with the offer's product."""
     if _discount(ctx) is None:
         return None
@@ -292,8 +296,8 @@ def linkit_offer_rules(value: Any, args: Mapping[str, Any], ctx: BuildContext) -
     return [rule]
 
 
-@register_custom("linkit_offer_rewards")
-def linkit_offer_rewards(
+@register_custom("odoo_linkit_offer_rewards")
+def odoo_linkit_offer_rewards(
     value: Any, args: Mapping[str, Any], ctx: BuildContext
 ) -> list[dict[str, Any]] | None:
     """The program's one reward: the offer's percentage off the order, or off its product."""
