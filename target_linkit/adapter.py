@@ -23,6 +23,7 @@ from etl.http import HttpClient, HttpError
 from etl.sink import OutboundItem, SendResult
 from target_linkit.answers import Outcome, Route, not_routed, read_bulk_answer
 from target_linkit.customers import CustomerWriter
+from target_linkit.offer_calls import OfferWriter
 from target_linkit.order_calls import ORDERS, OrderWriter
 
 LOG = logging.getLogger("target_linkit.adapter")
@@ -34,6 +35,7 @@ ROUTES = {
     "order_status": Route("PATCH", "/orders/bulk/status", "orders"),
 }
 ORDER_ENTITIES = {"sale_orders": "sale_orders", "pos_orders": "pos_orders"}
+OFFER_ENTITIES = ("loyalty_offers", "pricelist_offers")
 ORDER_MODELS = {"sale_orders": "sale.order", "pos_orders": "pos.order"}
 
 
@@ -70,6 +72,7 @@ class LinkitAdapter:
         self.http = http
         self.customers = CustomerWriter(http)
         self.orders = OrderWriter(http)
+        self.offers = OfferWriter(http)
 
     def linkit_ids(self, entity: str, items: list[OutboundItem]) -> dict[str, str | None]:
         """The Linkit id the ledger bound to each item's key (None: never accepted, or no ledger)."""
@@ -83,6 +86,8 @@ class LinkitAdapter:
     def send(self, entity: str, items: list[OutboundItem]) -> list[SendResult]:
         if entity == "customers":
             return self.customers.send(items, self.linkit_ids(entity, items))
+        if entity in OFFER_ENTITIES:
+            return self.offers.send(items, self.linkit_ids(entity, items))
         if entity in ORDER_ENTITIES:
             outs = self.orders.create([i.payload for i in items])
             return [o.result(i.key, ORDERS) for i, o in zip(items, outs, strict=True)]

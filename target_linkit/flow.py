@@ -24,6 +24,10 @@ from target_linkit.branches import STREAMS as BRANCH_STREAMS
 from target_linkit.branches import BranchJoin
 from target_linkit.mapping import DEFAULT_MAPPING
 from target_linkit.needs import stream_name, stream_needs
+from target_linkit.offers import DEFAULT_SOURCES, OfferJoin, offer_key
+from target_linkit.offers import ENTITY as OFFER_ENTITY
+from target_linkit.offers import PARTS as OFFER_PARTS
+from target_linkit.offers import STREAMS as OFFER_STREAMS
 from target_linkit.orders import ENTITY, LINE_STREAMS, ORDER_STREAMS, OrderJoin, Resolver
 from target_linkit.stock import BranchStock
 
@@ -31,6 +35,7 @@ __all__ = ["DeadLettersFound", "LinkitFlow", "Summary", "stream_needs"]
 
 LOG = logging.getLogger("target_linkit")
 PLATFORM = "linkit"
+DEACTIVATED = "deactivated"  # the ledger hash of an offer deactivated because deleted in Odoo
 LINK_ENTITY = "branch_link"  # ledger rows warehouse / POS operation type -> branch iv_id, for orders
 Summary = RunSummary
 
@@ -91,6 +96,7 @@ class LinkitFlow:
         self.stock = BranchStock(self.config)
         self.branches = BranchJoin(self.config)
         self.orders = OrderJoin()
+        self.offers = OfferJoin()
         self.resolver = Resolver(
             self.config, ledger_link=self._ledger_link, ledger_products=self._ledger_products
         )
@@ -101,8 +107,11 @@ class LinkitFlow:
     def add(self, stream: str, record: Mapping[str, Any]) -> None:
         name = stream_name(stream)
         if name == "product_product":
-            if isinstance(record.get("id"), int):  # order lines find their product's iv_id here
+            if isinstance(record.get("id"), int):  # order lines and offers find their product's iv_id here
                 self.resolver.products[record["id"]] = (record.get("default_code"), record.get("type"))
+                tmpl = record.get("product_tmpl_id")
+                if isinstance(tmpl, Mapping) and record.get("default_code"):
+                    self.resolver.templates.setdefault(tmpl["id"], set()).add(str(record["default_code"]))
             if not self.mapping.accepts("products", record):
                 self.summary.filtered += 1
             else:
@@ -117,6 +126,8 @@ class LinkitFlow:
             self.branches.add(name, record)
         elif name == "res_partner":
             self._customer(record)
+        elif name in OFFER_STREAMS or name in OFFER_PARTS:
+            self.offers.add(name, record)
         elif name in ORDER_STREAMS or name in LINE_STREAMS:
             if self.config.get("pos_orders", True) or not name.startswith("pos_"):
                 self.orders.add(name, record)
@@ -142,6 +153,7 @@ class LinkitFlow:
             name, name
         )
         entity = "branches" if name in BRANCH_STREAMS else ENTITY.get(LINE_STREAMS.get(name, name), entity)
+        entity = OFFER_ENTITY.get(name, "loyalty_offers" if name in OFFER_PARTS else entity)
         pid = record.get("product_id")
         rid = record.get("id", pid.get("id") if isinstance(pid, Mapping) else pid)
         key = f"{stream} id {rid}"
@@ -160,10 +172,13 @@ class LinkitFlow:
             self._flush_branches()  # SKUs and orders need their branch
             self._flush_stock()
             self._flush_orders()
+            self._flush_offers()
             self.finished_flush = True
 
     def has_deferred(self) -> bool:
-        return bool(self.products or self.customers or self.stock or self.branches or self.orders)
+        return bool(
+            self.products or self.customers or self.stock or self.branches or self.orders or self.offers
+        )
 
     def held_back(self) -> str | None:
         if self.input_complete:
@@ -173,6 +188,8 @@ class LinkitFlow:
             parts.append(f"{len(self.branches.warehouses)} warehouse(s) with their working hours")
         if self.orders:
             parts.append(f"{self.orders.count()} order(s) with their lines")
+        if self.offers:
+            parts.append("offers with their rewards and rules")
         return " and ".join(parts) or None
 
     def abort(self, reason: str) -> None:
@@ -322,6 +339,61 @@ class LinkitFlow:
                         Accepted("order_status", status.key, status.payload_hash, item.odoo_model)
                     )
         self.ledger.record_many(PLATFORM, accepted, self.run_id)
+
+    def _flush_offers(self) -> None:
+        """Offers of the enabled sources (setting offer_sources); an archived program Linkit never had is not
+        created; one deleted in Odoo is deactivated once."""
+        if not self.offers:
+            return
+        join, self.offers = self.offers, OfferJoin()
+        sources = set(self.config.get("offer_sources") or DEFAULT_SOURCES)
+        kinds = self.mapping.lookups.get("offer_source", {})
+        for stream, entity in OFFER_ENTITY.items():
+            if entity not in self.mapping.entities:
+                continue
+            records = join.offers(stream)
+            gone = [offer_key(stream, i) for i in sorted(join.deleted[stream])]
+            known = self.ledger.hashes(PLATFORM, entity, [r["linkit_key"] for r in records] + gone)
+            todo: list[tuple[str, Mapping[str, Any]]] = []
+            for record in records:
+                key = record["linkit_key"]
+                kind = (
+                    "pricelist"
+                    if stream == "product_pricelist_item"
+                    else kinds.get(str(record.get("program_type")))
+                )
+                if kind not in sources or (record.get("active") is False and key not in known):
+                    self.summary.filtered += 1
+                elif why := join.join(stream, record, self.resolver):
+                    self.engine.dead_letter(entity, key, record, stream, f"not sent: {why}", "NO_DISCOUNT")
+                else:
+                    todo.append((stream, record))
+            self.engine.send(entity, self._changed(entity, todo), batch_size=self.batch_size)
+            self._deactivate(stream, entity, [k for k in gone if k in known and known[k] != DEACTIVATED])
+            self.summary.filtered += sum(1 for k in gone if k not in known)
+            self.summary.unchanged += sum(1 for k in gone if known.get(k) == DEACTIVATED)
+
+    def _deactivate(self, stream: str, entity: str, keys: list[str]) -> None:
+        model = self.mapping.entity(entity).model
+        items = [
+            OutboundItem(
+                entity,
+                k,
+                {"status": "inactive"},
+                {"id": int(k.rsplit(":", 1)[1]), "_sdc_deleted_at": True},
+                DEACTIVATED,
+                model,
+                int(k.rsplit(":", 1)[1]),
+                None,
+                stream,
+            )
+            for k in keys
+        ]
+        sent = self.summary.sent
+        self.engine.send(
+            entity, items, lambda b: self.adapter.offers.deactivate(b, self.adapter.linkit_ids(entity, b))
+        )
+        self.summary.deleted += self.summary.sent - sent
 
     # ---------------------------------------------------------------- end
     def finish(self) -> RunSummary:

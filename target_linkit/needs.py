@@ -9,6 +9,9 @@ from typing import Any
 from etl.mapping import Mapping as EtlMapping
 from target_linkit.branches import STREAMS as BRANCH_STREAMS
 from target_linkit.hours import FIELDS as HOURS_FIELDS
+from target_linkit.offers import ENTITY as OFFER_ENTITY
+from target_linkit.offers import PARTS as OFFER_PARTS
+from target_linkit.offers import SYNTHETIC as OFFER_SYNTHETIC
 from target_linkit.orders import BRANCH_OF, ENTITY, LINE_STREAMS, LINES_FIELD, ORDER_STREAMS, SYNTHETIC
 
 
@@ -30,6 +33,8 @@ def stream_needs(mapping: EtlMapping, config: Mapping[str, Any], stream: str) ->
         needs = branch_needs(config, name)
     elif name in ORDER_STREAMS or name in LINE_STREAMS:
         needs = order_needs(mapping, config, name)
+    elif name in OFFER_ENTITY or name in OFFER_PARTS:
+        needs = offer_needs(mapping, name)
     elif name == "stock_levels":
         quantity = str(config.get("quantity_field") or "qty_available")
         for field in ("product_id", "default_code", "warehouse_id", "warehouse_code", quantity):
@@ -81,4 +86,40 @@ def order_needs(mapping: EtlMapping, config: Mapping[str, Any], stream: str) -> 
             needs.update((str(f), f"{entity}.{spec.target}") for f in spec.args.values())
     if stream == "sale_order_line":  # a section or note line, a service line (no SKU needed)
         needs.update(display_type=f"{entity} lines", product_type=f"{entity} lines (services)")
+    return needs
+
+
+OFFER_READS = {  # what the offers' join reads besides the mapping's sources
+    "loyalty_program": ("id", "program_type", "active", "reward_ids"),
+    "loyalty_reward": (
+        "id",
+        "reward_type",
+        "description",
+        "discount",
+        "discount_mode",
+        "discount_applicability",
+        "discount_product_ids",
+        "discount_product_category_id",
+    ),
+    "loyalty_rule": ("id", "program_id", "minimum_amount", "minimum_qty"),
+    "product_pricelist_item": (
+        "id",
+        "product_id",
+        "product_tmpl_id",
+        "percent_price",
+        "price_discount",
+        "base",
+    ),
+}
+
+
+def offer_needs(mapping: EtlMapping, stream: str) -> dict[str, str]:
+    """A program's or pricelist item's fields (its entity's, less what the join adds), and its rewards' and
+    rules' (what the join reads)."""
+    entity = OFFER_ENTITY.get(stream, "loyalty_offers")
+    if entity not in mapping.entities:
+        return {}
+    needs = dict.fromkeys(OFFER_READS[stream], f"{entity} (rewards, rules, targets)")
+    if stream in OFFER_ENTITY:
+        needs.update((f, why) for f, why in mapping.needs(entity).items() if f not in OFFER_SYNTHETIC)
     return needs

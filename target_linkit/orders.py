@@ -46,6 +46,7 @@ class Resolver:
     config: Mapping[str, Any]
     links: dict[str, str] = field(default_factory=dict)  # "warehouse:1" -> branch iv_id
     products: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)  # id -> (code, type)
+    templates: dict[int, set[str]] = field(default_factory=dict)  # template id -> its variants' codes
     ledger_link: Callable[[str], str | None] = lambda key: None
     ledger_products: Callable[[], dict[int, str]] = dict
     _bound: dict[int, str] | None = None
@@ -59,6 +60,11 @@ class Resolver:
         found = self.links.get(key) if odoo_id is not None else None
         default = self.config.get("default_branch")
         return found or (str(default) if default else None)
+
+    def template(self, odoo_id: int | None) -> str | None:
+        """The internal reference of a product template's only variant in this run (else None)."""
+        codes = self.templates.get(odoo_id) if odoo_id is not None else None
+        return next(iter(codes)) if codes and len(codes) == 1 else None
 
     def product(self, odoo_id: int | None) -> tuple[str | None, str | None]:
         """(internal reference, product type) of a product; (None, None) when unknown."""

@@ -1,4 +1,5 @@
-"""target-linkit: Odoo catalogue and SKU stock per branch into Linkit's `/api/v1` (seed 000)."""
+"""target-linkit: Odoo catalogue, stock, branches, customers, orders and offers into Linkit's `/api/v1`
+(seed 000)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from etl.target import ConfigError, FlowTarget
 from target_linkit.flow import LinkitFlow, stream_needs
 from target_linkit.hours import SHAPES as HOUR_SHAPES
 from target_linkit.mapping import DEFAULT_MAPPING, QUANTITY_FIELDS
+from target_linkit.offers import DEFAULT_SOURCES
+from target_linkit.offers import SOURCES as OFFER_SOURCES
 
 __all__ = ["CONFIG_SCHEMA", "ConfigError", "TargetLinkit", "check_config", "cli"]
 
@@ -92,6 +95,13 @@ CONFIG_SCHEMA = th.PropertiesList(
         "(pos.order streams, the warehouses' pos_type_id)",
     ),
     th.Property(
+        "offer_sources",
+        th.ArrayType(th.StringType),
+        default=list(DEFAULT_SOURCES),
+        description="Odoo promotions sent as Linkit offers: coupon (promotions, discount codes, coupons, "
+        "buy X get Y), loyalty (loyalty cards), pricelist (pricelist item discounts; off by default)",
+    ),
+    th.Property(
         "branch_calendar_field",
         th.StringType,
         description="stock.warehouse field (a resource.calendar) holding a branch's working hours, e.g. the "
@@ -165,6 +175,11 @@ def check_config(config: dict[str, Any]) -> None:
     prefix = config.get("phone_country_code")
     if prefix is not None and not re.fullmatch(r"\+[1-9][0-9]{0,3}", str(prefix)):
         raise ConfigError("setting phone_country_code: must be + and 1 to 4 digits, e.g. +966")
+    sources = config.get("offer_sources", list(DEFAULT_SOURCES))
+    if not isinstance(sources, list) or any(s not in OFFER_SOURCES for s in sources):
+        raise ConfigError(
+            f"setting offer_sources: a list of {', '.join(OFFER_SOURCES)} (e.g. [coupon, loyalty])"
+        )
     if config.get("order_line_ref", "sku") not in ("sku", "product"):
         raise ConfigError("setting order_line_ref: must be sku or product")
     if config.get("working_hours_shape", "periods") not in HOUR_SHAPES:

@@ -86,6 +86,27 @@ VALID: dict[tuple[str, str], dict[str, Any]] = {
         "payment_status": "paid",
     },
     ("linkit", "order_status"): {"status": "cancelled"},
+    ("linkit", "loyalty_offers"): {
+        "remote_offer_id": "odoo:loyalty.program:2",
+        "name": "Code for 10% on orders",
+        "offer_type": "direct_discount",
+        "status": "active",
+        "target_scope": "order",
+        "discount_type": "percentage",
+        "discount_value": 10,
+        "meta": {"trigger": "with_code", "minimum_amount": 50},
+    },
+    ("linkit", "pricelist_offers"): {
+        "remote_offer_id": "odoo:product.pricelist.item:2",
+        "name": "Public Pricelist: FURN_0269",
+        "offer_type": "direct_discount",
+        "status": "active",
+        "target_scope": "product",
+        "target_iv_id": "FURN_0269",
+        "discount_type": "percentage",
+        "discount_value": 20,
+        "end_at": "2026-12-31T22:59:59Z",
+    },
     ("magento", "product"): {
         "sku": "FURN_0009",
         "name": "Wall Shelf Unit",
@@ -158,6 +179,14 @@ def test_every_schema_is_valid_and_has_a_valid_example(path: Path) -> None:
             "integer",
         ),
         ("linkit", "pos_orders", {"source": "odoo"}, "$.source", "was expected"),
+        ("linkit", "pricelist_offers", {"target_iv_id": None}, "$.target_iv_id", "is not of type"),
+        (
+            "linkit",
+            "loyalty_offers",
+            {"target_scope": "product"},
+            "$",
+            "'target_iv_id' is a required property",
+        ),
     ],
 )
 def test_invalid_payloads_report_path_and_reason(

@@ -192,6 +192,8 @@ def test_rich_answers_give_linkit_reasons_directly(config: dict[str, Any]) -> No
         ({"working_hours_shape": "object"}, "working_hours_shape"),
         ({"branch_calendar_field": "x y"}, "branch_calendar_field"),
         ({"phone_country_code": "966"}, "phone_country_code"),
+        ({"offer_sources": ["coupons"]}, "offer_sources"),
+        ({"order_line_ref": "barcode"}, "order_line_ref"),
     ],
 )
 def test_check_config_names_the_setting(change: dict[str, Any], setting: str) -> None:
