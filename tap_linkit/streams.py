@@ -73,7 +73,9 @@ class LinkitStream(Stream):
 
     def list_params(self) -> dict[str, t.Any]:
         """Query of every page: this stream's ``filters`` and, with ``sort_updated``, ``sort=-updated``."""
-        params = dict((self.config.get("filters") or {}).get(self.name) or {})
+        given = (self.config.get("filters") or {}).get(self.name) or {}
+        # a JSON true/false is sent as Linkit's published booleans (`is_enabled=true`), not Python's True
+        params = {k: (str(v).lower() if isinstance(v, bool) else v) for k, v in given.items()}
         if self.config.get("sort_updated"):
             params["sort"] = "-updated"
         return params

@@ -92,10 +92,16 @@ def test_an_empty_list_is_one_request_and_no_record(linkit: LinkitSandbox) -> No
 
 
 def test_filters_go_to_linkit_as_query_parameters(filled: LinkitSandbox) -> None:
-    config = tap_config(filled, filters={"skus": {"branch_iv_id": "WH2"}, "offers": {"status": "inactive"}})
-    sent = run_tap(config)
+    Linkit(filled).products("P0", is_enabled=False)
+    filters = {
+        "skus": {"branch_iv_id": "WH2"},
+        "offers": {"status": "inactive"},
+        "products": {"is_enabled": True},  # sent as is_enabled=true
+    }
+    sent = run_tap(tap_config(filled, filters=filters))
     assert {s["branch_iv_id"] for s in records(sent, "skus")} == {"WH2"}
     assert records(sent, "offers") == []
+    assert sorted(p["iv_id"] for p in records(sent, "products")) == ["P1", "P2", "P3"]
     assert list_requests(filled, "/skus") == [{"branch_iv_id": "WH2", "page": "1", "limit": "100"}]
 
 
