@@ -124,12 +124,11 @@ class OrderJoin:
                 "a run sends (the job's streams)"
             )
         field_name, kind = BRANCH_OF[stream]
-        branch = resolver.branch(kind, _id(order.get(field_name)))
+        where = _id(order.get(field_name))
+        branch = resolver.branch(kind, where)
         if not branch:
-            return (
-                f"its {field_name} {_id(order.get(field_name))} has no Linkit branch: send stock_warehouse "
-                "in the same run (or an earlier one), or set default_branch"
-            )
+            what = f"its {field_name} {where} has no Linkit branch" if where else f"its {field_name} is empty"
+            return f"{what}: send stock_warehouse in the same run (or an earlier one), or set default_branch"
         order["branch_iv_id"] = branch
         lines: list[dict[str, Any]] = []
         for lid in ids:

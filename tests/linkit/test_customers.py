@@ -106,3 +106,11 @@ def test_bad_customers_are_dead_letters_the_rest_delivered(
     assert "NO_CONTACT" not in reasons["9"] and "neither" in reasons["9"]
     assert "$.email" in reasons["14"]
     assert sorted(by_email(linkit)) == ["deco_addict@yourcompany.example.com"]
+
+
+def test_a_suspended_account_stops_the_run(linkit: LinkitSandbox, config: dict[str, Any]) -> None:
+    config["phone_country_code"] = "+1"
+    linkit.state.suspended = True  # 403 on every call: one clear error, no dead letters, no STATE
+    result = run(config, partners())
+    assert result.status == 3 and dead_letters(config) == []
+    assert '"type": "STATE"' not in result.stdout and linkit.state.customers == {}

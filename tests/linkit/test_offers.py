@@ -203,3 +203,15 @@ def test_pricelist_items_only_when_the_source_is_on(linkit: LinkitSandbox, confi
     assert "not a percentage off the sales price" in reasons["odoo:product.pricelist.item:3"]
     assert "product category" in reasons["odoo:product.pricelist.item:4"]
     assert linkit.state.writes["offer.updated"] == 0  # coupon and loyalty are off in the second run
+
+
+def test_a_suspended_account_stops_the_offer_run(linkit: LinkitSandbox, config: dict[str, Any]) -> None:
+    linkit.state.suspended = True  # 403 on POST /offers: one clear error, exit 3
+    only_offers = streams(
+        ("loyalty_program", schema("loyalty.program"), records("loyalty.program")),
+        ("loyalty_reward", schema("loyalty.reward"), records("loyalty.reward")),
+    )
+    result = run(config, only_offers)
+    assert result.status == 3 and linkit.state.offers == {}
+    # the offers tried are no dead letters (the credential is at fault, not them)
+    assert sorted(d.key for d in dead_letters(config)) == ["odoo:loyalty.program:3", "odoo:loyalty.program:6"]

@@ -194,3 +194,9 @@ def test_rich_answers_give_the_ids_without_reading_back(config: dict[str, Any]) 
         order = rich.state.order_by_external("odoo", "S00004")
         bound = Ledger(config["ledger_url"]).get_binding("linkit", "sale_orders", "odoo:sale.order:4")
         assert order is not None and bound is not None and bound.remote_id == order["id"]
+
+
+def test_a_wrong_token_stops_the_order_run(linkit: LinkitSandbox, config: dict[str, Any]) -> None:
+    config["api_token"] = "wrong"  # 401: one clear error, no dead letters
+    assert run(hours_off(config), odoo()).status == 3
+    assert dead_letters(config) == [] and linkit.state.orders == {}
