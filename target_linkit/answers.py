@@ -49,6 +49,21 @@ class Outcome:
         )
 
 
+def failed_call(key: str, exc: HttpError, note: str = "") -> SendResult:
+    """One item's result when its own call failed for good (Linkit's status and words, and a note)."""
+    return SendResult(
+        key,
+        False,
+        http_status=exc.status,
+        error_code=exc.kind,
+        error_message=exc.message,
+        response_body=exc.body,
+        reason=f"HTTP {exc.status} {exc.kind}: {exc.message}{note}",
+        method=exc.method or None,
+        url=exc.url or None,
+    )
+
+
 def not_routed(route: Route, exc: HttpError) -> StopRun:
     """A 404 on a published bulk route: the api_url is wrong, every later call would fail the same way."""
     return StopRun(

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from target_linkit.records import odoo_id, take
 from target_linkit.stock import branch_of
 
 STREAMS = ("stock_warehouse", "resource_calendar", "resource_calendar_attendance", "res_company")
@@ -21,12 +22,6 @@ FULL_READ = (
     "read stock.warehouse, res.company, resource.calendar and resource.calendar.attendance in full every "
     "run (tap-odoo setting full_sync_streams)"
 )
-
-
-def _id(value: Any) -> int | None:
-    if isinstance(value, Mapping):
-        value = value.get("id")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 class BranchJoin:
@@ -37,15 +32,9 @@ class BranchJoin:
         self.by_stream: dict[str, dict[int, dict[str, Any]]] = {s: {} for s in STREAMS}
 
     def add(self, stream: str, record: Mapping[str, Any]) -> None:
-        rid = _id(record.get("id"))
-        if rid is None:
-            raise ValueError("the record has no integer id")
-        if record.get("_sdc_deleted_at"):
-            # a deleted line or calendar is simply not there any more; a deleted warehouse stays in Linkit
-            # (no delete route is published, G16)
-            self.by_stream[stream].pop(rid, None)
-            return
-        self.by_stream[stream][rid] = dict(record)
+        # a deleted line or calendar is simply not there any more; a deleted warehouse stays in Linkit (no
+        # delete route is published, G16)
+        take(self.by_stream[stream], record)
 
     def __bool__(self) -> bool:
         return bool(self.by_stream["stock_warehouse"])
@@ -61,7 +50,7 @@ class BranchJoin:
             branch = branch_of(self.config, str(wh["code"])) if wh.get("code") else None
             if branch:
                 out[f"warehouse:{wid}"] = branch
-                pos_type = _id(wh.get("pos_type_id"))
+                pos_type = odoo_id(wh.get("pos_type_id"))
                 if pos_type is not None:
                     out[f"picking_type:{pos_type}"] = branch
         return out
@@ -110,13 +99,13 @@ class BranchJoin:
             calendar = record.get(str(field))
             where = f"the warehouse's {field}"
         else:
-            company_id = _id(record.get("company_id"))
+            company_id = odoo_id(record.get("company_id"))
             company = self.by_stream["res_company"].get(company_id) if company_id is not None else None
             if company_id is not None and company is None:
                 return f"its company {company_id} was not in the input (res_company stream): {FULL_READ}"
             calendar = company.get("resource_calendar_id") if company else None
             where = f"company {company_id}'s resource_calendar_id"
-        cid = _id(calendar)
+        cid = odoo_id(calendar)
         if cid is None:
             return None  # no calendar: the branch goes without hours; Linkit keeps what it has
         cal = self.by_stream["resource_calendar"].get(cid)

@@ -16,20 +16,7 @@ from typing import Any
 
 from etl.http import HttpClient, HttpError
 from etl.sink import OutboundItem, SendResult
-
-
-def _failed(key: str, exc: HttpError, hint: str = "") -> SendResult:
-    return SendResult(
-        key,
-        False,
-        http_status=exc.status,
-        error_code=exc.kind,
-        error_message=exc.message,
-        response_body=exc.body,
-        reason=f"HTTP {exc.status} {exc.kind}: {exc.message}{hint}",
-        method=exc.method or None,
-        url=exc.url or None,
-    )
+from target_linkit.answers import failed_call
 
 
 class CustomerWriter:
@@ -47,13 +34,13 @@ class CustomerWriter:
                 return self._patch(item, linkit_id)
             except HttpError as exc:
                 if exc.status != 404:
-                    return _failed(item.key, exc)
+                    return failed_call(item.key, exc)
         try:
             answer = self.http.call("POST", "/customers", json=item.payload, entity="customers", key=item.key)
         except HttpError as exc:
             if exc.status == 409:
                 return self._adopt(item, exc)
-            return _failed(item.key, exc)
+            return failed_call(item.key, exc)
         data = answer.get("data") if isinstance(answer, dict) else None
         new_id = data.get("id") if isinstance(data, dict) else None
         if not new_id:
@@ -84,7 +71,7 @@ class CustomerWriter:
                 if exc.status == 400
                 else ""
             )
-            return _failed(
+            return failed_call(
                 item.key, conflict, f" (and GET /customers failed: HTTP {exc.status} {exc.message})" + hint
             )
         same = [
@@ -94,7 +81,7 @@ class CustomerWriter:
             or (not email and phone and c.get("phone") == phone)
         ]
         if len(same) != 1:
-            return _failed(
+            return failed_call(
                 item.key,
                 conflict,
                 f"; {len(same)} Linkit customers match {email or phone}, so none was taken over: merge them "
@@ -103,7 +90,7 @@ class CustomerWriter:
         try:
             return self._patch(item, str(same[0]["id"]))
         except HttpError as exc:
-            return _failed(item.key, exc)
+            return failed_call(item.key, exc)
 
     def find(self, text: str) -> list[dict[str, Any]]:
         """Customers matching `search` (every page)."""

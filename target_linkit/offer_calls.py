@@ -16,23 +16,9 @@ from typing import Any
 
 from etl.http import HttpClient, HttpError
 from etl.sink import OutboundItem, SendResult
-from target_linkit.answers import read_bulk_answer
+from target_linkit.answers import failed_call, read_bulk_answer
 
 SAME = ("name", "offer_type", "target_scope", "target_iv_id", "discount_type", "discount_value")
-
-
-def _failed(key: str, exc: HttpError, note: str = "") -> SendResult:
-    return SendResult(
-        key,
-        False,
-        http_status=exc.status,
-        error_code=exc.kind,
-        error_message=exc.message,
-        response_body=exc.body,
-        reason=f"HTTP {exc.status} {exc.kind}: {exc.message}{note}",
-        method=exc.method or None,
-        url=exc.url or None,
-    )
 
 
 class OfferWriter:
@@ -50,11 +36,11 @@ class OfferWriter:
                 return SendResult(item.key, True, linkit_id, 200, method="PUT", url=path)
             except HttpError as exc:
                 if exc.status != 404:  # 404: deleted in Linkit, created again below
-                    return _failed(item.key, exc)
+                    return failed_call(item.key, exc)
         try:
             answer = self.http.call("POST", "/offers", json=item.payload, entity=item.entity, key=item.key)
         except HttpError as exc:
-            return self._upsert(item) if exc.status == 409 else _failed(item.key, exc)
+            return self._upsert(item) if exc.status == 409 else failed_call(item.key, exc)
         data = answer.get("data") if isinstance(answer, Mapping) else None
         new_id = data.get("id") if isinstance(data, Mapping) else None
         return SendResult(item.key, True, str(new_id) if new_id else None, 201, method="POST", url="/offers")
@@ -63,7 +49,7 @@ class OfferWriter:
         try:
             answer = self.http.call("POST", "/offers/bulk", json={"offers": [item.payload]})
         except HttpError as exc:
-            return _failed(item.key, exc, " (the bulk upsert by remote_offer_id after a 409 on create)")
+            return failed_call(item.key, exc, " (the bulk upsert by remote_offer_id after a 409 on create)")
         success, message, _ = read_bulk_answer("/offers/bulk", answer, 1)
         if not success:
             return SendResult(
@@ -110,5 +96,5 @@ class OfferWriter:
                 return SendResult(
                     item.key, True, linkit_id, 404, note="already absent", method="PATCH", url=path
                 )
-            return _failed(item.key, exc)
+            return failed_call(item.key, exc)
         return SendResult(item.key, True, linkit_id, 200, method="PATCH", url=path)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from target_linkit.orders import Resolver
+from target_linkit.records import odoo_id, take
 
 STREAMS = {"loyalty_program": "loyalty.program", "product_pricelist_item": "product.pricelist.item"}
 PARTS = ("loyalty_reward", "loyalty_rule")
@@ -26,12 +27,6 @@ ENTITY = {"loyalty_program": "loyalty_offers", "product_pricelist_item": "pricel
 SOURCES = ("coupon", "loyalty", "pricelist")
 DEFAULT_SOURCES = ("coupon", "loyalty")
 SYNTHETIC = {"linkit_key", "reward", "target_iv_id", "min_amount", "min_qty"}
-
-
-def _id(value: Any) -> int | None:
-    if isinstance(value, Mapping):
-        value = value.get("id")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def offer_key(stream: str, odoo_id: Any) -> str:
@@ -47,15 +42,9 @@ class OfferJoin:
     deleted: dict[str, set[int]] = field(default_factory=lambda: {s: set() for s in STREAMS})
 
     def add(self, stream: str, record: Mapping[str, Any]) -> None:
-        rid = _id(record.get("id"))
-        if rid is None:
-            raise ValueError("the record has no integer id")
-        if record.get("_sdc_deleted_at"):
-            self.records[stream].pop(rid, None)
-            if stream in self.deleted:
-                self.deleted[stream].add(rid)
-        else:
-            self.records[stream][rid] = dict(record)
+        rid, deleted = take(self.records[stream], record)
+        if deleted and stream in self.deleted:
+            self.deleted[stream].add(rid)
 
     def __bool__(self) -> bool:
         return any(self.records[s] for s in STREAMS) or any(self.deleted.values())
@@ -72,9 +61,9 @@ class OfferJoin:
             return self._program(offer, resolver)
         target = None
         if offer.get("applied_on") == "0_product_variant":
-            target = resolver.product(_id(offer.get("product_id")))[0]
+            target = resolver.product(odoo_id(offer.get("product_id")))[0]
         elif offer.get("applied_on") == "1_product":
-            target = resolver.template(_id(offer.get("product_tmpl_id")))
+            target = resolver.template(odoo_id(offer.get("product_tmpl_id")))
         if offer.get("applied_on") in ("0_product_variant", "1_product") and not target:
             return "its product has no Linkit product (no internal reference, or not sent yet)"
         offer["target_iv_id"] = target
@@ -114,7 +103,9 @@ class OfferJoin:
             if not offer["target_iv_id"]:
                 return f"its discounted product {products[0]} has no Linkit product (no internal reference)"
         rules = [
-            r for r in self.records["loyalty_rule"].values() if _id(r.get("program_id")) == offer.get("id")
+            r
+            for r in self.records["loyalty_rule"].values()
+            if odoo_id(r.get("program_id")) == offer.get("id")
         ]
         amounts = [r["minimum_amount"] for r in rules if isinstance(r.get("minimum_amount"), int | float)]
         qtys = [r["minimum_qty"] for r in rules if isinstance(r.get("minimum_qty"), int | float)]

@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from target_linkit.records import odoo_id, take
+
 ORDER_STREAMS = {"sale_order": "sale.order", "pos_order": "pos.order"}
 LINE_STREAMS = {"sale_order_line": "sale_order", "pos_order_line": "pos_order"}
 LINES_FIELD = {"sale_order": "order_line", "pos_order": "lines"}
@@ -25,12 +27,6 @@ BRANCH_OF = {"sale_order": ("warehouse_id", "warehouse"), "pos_order": ("picking
 ENTITY = {"sale_order": "sale_orders", "pos_order": "pos_orders"}
 # whose records the flow adds to an order, beside the mapping's own sources
 SYNTHETIC = {"linkit_key", "state_key", "branch_iv_id", "order_lines"}
-
-
-def _id(value: Any) -> int | None:
-    if isinstance(value, Mapping):
-        value = value.get("id")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def order_key(stream: str, odoo_id: Any) -> str:
@@ -87,14 +83,8 @@ class OrderJoin:
     lines: dict[str, dict[int, dict[str, Any]]] = field(default_factory=lambda: {s: {} for s in LINE_STREAMS})
 
     def add(self, stream: str, record: Mapping[str, Any]) -> None:
-        rid = _id(record.get("id"))
-        if rid is None:
-            raise ValueError("the record has no integer id")
-        table = self.orders[stream] if stream in self.orders else self.lines[stream]
-        if record.get("_sdc_deleted_at"):
-            table.pop(rid, None)  # a deleted order stays in Linkit (G16: its bulk delete body is unknown)
-        else:
-            table[rid] = dict(record)
+        # a deleted order stays in Linkit (G16: the body of its bulk delete is not published)
+        take(self.orders[stream] if stream in self.orders else self.lines[stream], record)
 
     def __bool__(self) -> bool:
         return any(self.orders.values())
@@ -124,7 +114,7 @@ class OrderJoin:
                 "a run sends (the job's streams)"
             )
         field_name, kind = BRANCH_OF[stream]
-        where = _id(order.get(field_name))
+        where = odoo_id(order.get(field_name))
         branch = resolver.branch(kind, where)
         if not branch:
             what = f"its {field_name} {where} has no Linkit branch" if where else f"its {field_name} is empty"
@@ -139,7 +129,7 @@ class OrderJoin:
             if isinstance(price, int | float) and price < 0:
                 lines.append(line)  # a discount line (reward, coupon): no product of its own
                 continue
-            pid = _id(line.get("product_id"))
+            pid = odoo_id(line.get("product_id"))
             code, ptype = resolver.product(pid)
             ptype = line.get("product_type") or ptype
             if code:
