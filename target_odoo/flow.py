@@ -21,6 +21,7 @@ from etl.sink import RunSummary, SyncEngine
 from etl.validation import PayloadValidator
 from target_odoo import linkit_mapper, mapper  # noqa: F401  (register the mappings' custom functions)
 from target_odoo.adapter import OdooApi
+from target_odoo.echo import EchoGuard
 from target_odoo.writer import OdooWriter
 
 LOG = logging.getLogger("target_odoo")
@@ -84,6 +85,7 @@ class OdooFlow:
         self.run_id = self.engine.run_id
         self.summary = self.engine.summary
         self._ignored: set[str] = set()
+        self.echo = EchoGuard(str(config.get("source") or "medusa"), self.ledger, self.engine.process)
 
     def add(self, stream: str, record: Mapping[str, Any]) -> None:
         if not self.mapping.entities_for_stream(stream):
@@ -91,7 +93,10 @@ class OdooFlow:
                 self._ignored.add(stream)
                 LOG.info("stream %s is not in the mapping; its records are ignored", stream)
             return
-        self.engine.process(stream, record)
+        if self.echo.guards(stream):
+            self.echo.add(stream, record)  # what we sent there ourselves comes back: not applied
+        else:
+            self.engine.process(stream, record)
 
     def reject(self, stream: str, record: Mapping[str, Any], reason: str) -> None:
         specs = self.mapping.entities_for_stream(stream)
@@ -100,10 +105,11 @@ class OdooFlow:
         self.engine.dead_letter(entity, key, record, stream, f"could not be read: {reason}", "MAPPING")
 
     def flush(self, *, final: bool = False) -> None:
+        self.echo.flush()
         self.engine.flush()
 
     def has_deferred(self) -> bool:
-        return self.engine.buffered() > 0
+        return self.engine.buffered() > 0 or any(self.echo.pending.values())
 
     def held_back(self) -> str | None:
         return None  # every record is whole: nothing waits for the end of input
@@ -116,6 +122,10 @@ class OdooFlow:
 
     def finish(self) -> RunSummary:
         try:
+            self.echo.flush()
+            if self.echo.echoes:
+                self.summary.filtered += self.echo.echoes
+                LOG.info("%d record(s) are what this house sent there itself: not applied", self.echo.echoes)
             return self.engine.finish()
         finally:
             self.api.close()
