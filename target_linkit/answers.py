@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from etl.errors import StopRun
-from etl.http import HttpError
-from etl.sink import SendResult
+from etl.http import HttpClient, HttpError
+from etl.sink import OutboundItem, SendResult
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,20 @@ class Outcome:
             method=route.method,
             url=route.path,
         )
+
+
+class OneByOne:
+    """A writer that sends each item in its own call (`http.map`, `workers` at once); `ids` holds the Linkit
+    id bound to each item's key before (None: never accepted)."""
+
+    def __init__(self, http: HttpClient) -> None:
+        self.http = http
+
+    def send(self, items: list[OutboundItem], ids: Mapping[str, str | None]) -> list[SendResult]:
+        return self.http.map(lambda item: self.one(item, ids.get(item.key)), items)
+
+    def one(self, item: OutboundItem, linkit_id: str | None) -> SendResult:
+        raise NotImplementedError
 
 
 def failed_call(key: str, exc: HttpError, note: str = "") -> SendResult:

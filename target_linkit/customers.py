@@ -11,22 +11,15 @@ changing it; a customer deleted in Linkit (404 on PATCH) is created again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from etl.http import HttpClient, HttpError
+from etl.http import HttpError
 from etl.sink import OutboundItem, SendResult
-from target_linkit.answers import failed_call
+from target_linkit.answers import OneByOne, failed_call
 
 
-class CustomerWriter:
-    """`send(items, ids)`: one result per item; `ids` holds the Linkit id of customers bound before."""
-
-    def __init__(self, http: HttpClient) -> None:
-        self.http = http
-
-    def send(self, items: list[OutboundItem], ids: Mapping[str, str | None]) -> list[SendResult]:
-        return self.http.map(lambda item: self.one(item, ids.get(item.key)), items)
+class CustomerWriter(OneByOne):
+    """Creates, changes or takes over one customer per call."""
 
     def one(self, item: OutboundItem, linkit_id: str | None) -> SendResult:
         if linkit_id:

@@ -14,19 +14,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from etl.http import HttpClient, HttpError
+from etl.http import HttpError
 from etl.sink import OutboundItem, SendResult
-from target_linkit.answers import failed_call, read_bulk_answer
+from target_linkit.answers import OneByOne, failed_call, read_bulk_answer
 
 SAME = ("name", "offer_type", "target_scope", "target_iv_id", "discount_type", "discount_value")
 
 
-class OfferWriter:
-    def __init__(self, http: HttpClient) -> None:
-        self.http = http
-
-    def send(self, items: list[OutboundItem], ids: Mapping[str, str | None]) -> list[SendResult]:
-        return self.http.map(lambda item: self.one(item, ids.get(item.key)), items)
+class OfferWriter(OneByOne):
+    """Creates, replaces, takes over or deactivates one offer per call."""
 
     def one(self, item: OutboundItem, linkit_id: str | None) -> SendResult:
         if linkit_id:
