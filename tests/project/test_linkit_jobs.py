@@ -61,3 +61,26 @@ def test_linkit_jobs_and_schedules() -> None:
     schedules = {s["job"]: s["interval"] for s in PROJECT["schedules"]}
     assert schedules["odoo-to-linkit"] == "*/30 * * * *"
     assert schedules["odoo-to-linkit-stock"] == "*/15 * * * *"
+
+
+def test_linkit_to_odoo_job_reads_what_the_odoo_mapping_takes() -> None:
+    from target_odoo.flow import MAPPINGS
+
+    jobs = {j["name"]: j["tasks"] for j in PROJECT["jobs"]}
+    assert jobs["linkit-to-odoo"] == ["tap-linkit-for-odoo target-odoo-linkit"]
+    assert plugin("loaders", "target-odoo-linkit")["config"]["source"] == "linkit"
+    selected = {s.split(".")[0] for s in plugin("extractors", "tap-linkit-for-odoo")["select"]}
+    taken = {
+        s for spec in load_mapping(None, MAPPINGS / "linkit.json").entities.values() for s in spec.streams
+    }
+    assert selected == taken
+    schedules = {s["job"]: s["interval"] for s in PROJECT["schedules"]}
+    assert schedules["linkit-to-odoo"] == "*/30 * * * *"
+
+
+def test_target_odoo_loader_offers_its_settings() -> None:
+    from target_odoo.target import CONFIG_SCHEMA as ODOO_SCHEMA
+
+    offered = {s["name"] for s in plugin("loaders", "target-odoo")["settings"]}
+    assert offered <= set(ODOO_SCHEMA["properties"])
+    assert {"source", "branch_calendar_field", "overnight_hours", "flow_name"} <= offered
