@@ -27,8 +27,9 @@ process's control pipe (no change to the sandbox).
 Its figures replace this bench's section of docs/bench-results.md (with the date, the machine and the size);
 `--no-record` only prints them. ``--profile`` measures nothing of the above: it runs target-odoo in the
 bench's process (the sandbox still in its own) and prints where its time goes: once with timers on its
-steps (Odoo calls per model and method: count, per batch, seconds; the writer's own work, the mapping, the
-ledger, the Singer input), then once under cProfile (the functions).
+steps (Odoo calls per model and method: count, per batch, seconds; the writer's own work, the source
+compare, the mapping, the ledger, the Singer input), then the unchanged re-run with the same timers, then
+the first run once more under cProfile (the functions).
 """
 
 from __future__ import annotations
@@ -424,6 +425,8 @@ def bare_loop(url: str, db: str, orders_path: Path, batch_size: int) -> BareRun:
 TIMED = [
     ("odoo", "target_odoo.adapter", "OdooApi", "call"),
     ("writer", "target_odoo.writer", "OdooWriter", "send"),
+    ("fresh", "etl.sink", "SyncEngine", "_fresh"),
+    ("source_hashes", "etl.ledger.store", "Ledger", "source_hashes"),
     ("item", "etl.sink", "SyncEngine", "item"),
     ("flush", "etl.sink", "SyncEngine", "flush"),
     ("skip_unchanged", "etl.sink", "SyncEngine", "skip_unchanged"),
@@ -456,10 +459,31 @@ def listen_in_process(url: str, db: str, work: Path, orders_path: Path, batch_si
     return time.perf_counter() - started
 
 
+def print_steps(t: dict[str, float], wall: float, orders: int) -> None:
+    """One pass's seconds per step (``t``: the TIMED labels, inclusive) as exclusive rows."""
+    engine = ("skip_unchanged", "claim", "settle", "item", "fresh")
+    rows = [
+        ("Odoo calls (round trips; the server's time is in them)", t["odoo"]),
+        ("writer outside its calls (plans, references, guardrails)", t["writer"] - t["odoo"]),
+        ("engine per batch: source compare (source hash, ledger read)", t["fresh"]),
+        ("  of which the ledger read of source hashes", t["source_hashes"]),
+        ("engine per record: mapping build, checks, payload hash", t["item"]),
+        ("engine per batch: ledger hash lookup", t["hashes"]),
+        ("engine per batch: payload validation", t["skip_unchanged"] - t["hashes"]),
+        ("engine per batch: ledger claims", t["claim"]),
+        ("engine per batch: ledger settle (bindings, events)", t["settle"]),
+        ("engine per batch: the rest of flush", t["flush"] - t["writer"] - sum(t[k] for k in engine)),
+        ("the rest: Singer input, SDK, run start, ledger finish", wall - t["flush"]),
+    ]
+    for label, seconds in rows:
+        print(f"  {label:60s} {seconds:7.2f} s {seconds / wall:6.1%} {seconds / orders * 1000:7.3f} ms/order")
+
+
 def profile(args: argparse.Namespace, work: Path, orders_path: Path) -> int:
     """Where target-odoo's time goes, in this process (the sandbox in its own, fresh for each pass): first
-    with timers on its main steps and on every Odoo call (accurate), then under cProfile (the functions;
-    cProfile slows pure Python down, so read its shares, not its seconds). Nothing recorded."""
+    with timers on its main steps and on every Odoo call (accurate), the first run and then the unchanged
+    re-run on its ledger; then the first run again under cProfile (the functions; cProfile slows pure
+    Python down, so read its shares, not its seconds). Nothing recorded."""
     import importlib
 
     spent: dict[str, float] = {}
@@ -487,41 +511,29 @@ def profile(args: argparse.Namespace, work: Path, orders_path: Path) -> int:
 
     for label, module, cls_name, method in TIMED:
         wrap(label, getattr(importlib.import_module(module), cls_name), method)
+    batches = -(-args.orders // args.batch_size)
     try:
         with sandbox() as sb:
             wall = listen_in_process(sb.url, sb.db, work, orders_path, args.batch_size, "timed")
+            first = {label: spent.get(label, 0.0) for label, *_ in TIMED}
+            first_calls = dict(calls)
+            spent.clear()
+            again = listen_in_process(sb.url, sb.db, work, orders_path, args.batch_size, "timed")
+            rerun = {label: spent.get(label, 0.0) for label, *_ in TIMED}
     finally:
         for cls, name, original in originals:
             setattr(cls, name, original)
-    batches = -(-args.orders // args.batch_size)
-    t = {label: spent.get(label, 0.0) for label, *_ in TIMED}
-    rows = [
-        ("Odoo calls (round trips; the server's time is in them)", t["odoo"]),
-        ("writer outside its calls (plans, references, guardrails)", t["writer"] - t["odoo"]),
-        ("engine per record: mapping build, checks, payload hash", t["item"]),
-        ("engine per batch: ledger hash lookup", t["hashes"]),
-        ("engine per batch: payload validation", t["skip_unchanged"] - t["hashes"]),
-        ("engine per batch: ledger claims", t["claim"]),
-        ("engine per batch: ledger settle (bindings, events)", t["settle"]),
-        (
-            "engine per batch: the rest of flush",
-            t["flush"] - t["writer"] - t["skip_unchanged"] - t["claim"] - t["settle"],
-        ),
-        ("the rest: Singer input, SDK, run start, ledger finish", wall - t["item"] - t["flush"]),
-    ]
     print(f"target-odoo in this process: {args.orders} orders in {wall:.1f} s ({batches} batches of "
           f"{args.batch_size}), {wall / args.orders * 1000:.2f} ms per order")  # fmt: skip
-    for label, seconds in rows:
-        print(
-            f"  {label:58s} {seconds:7.2f} s {seconds / wall:6.1%} "
-            f"{seconds / args.orders * 1000:7.2f} ms/order"
-        )
+    print_steps(first, wall, args.orders)
     print(f"{'Odoo call':40s} {'calls':>7s} {'/batch':>7s} {'s':>8s} {'ms/call':>8s}")
-    for key, seconds in sorted(calls.items(), key=lambda kv: -kv[1]):
+    for key, seconds in sorted(first_calls.items(), key=lambda kv: -kv[1]):
         n = counted[key]
         print(
             f"{key[0] + '.' + key[1]:40s} {n:7d} {n / batches:7.2f} {seconds:8.2f} {seconds / n * 1000:8.1f}"
         )
+    print(f"\nthe unchanged re-run (same ledger), in this process: {again:.2f} s (start-up not included)")
+    print_steps(rerun, again, args.orders)
     profiler = cProfile.Profile()
     with sandbox() as sb:
         profiler.runcall(listen_in_process, sb.url, sb.db, work, orders_path, args.batch_size, "profiled")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import sys
+from collections.abc import Callable, Iterable
 from collections.abc import Mapping as MappingABC
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -69,6 +72,40 @@ def _entry(path: Any) -> str:
     return out or "<root>"
 
 
+PAYLOAD_MODULES = ("etl.mapping", "etl.transforms", "etl.paths")  # the code every payload is built with
+
+
+@cache
+def _package_source(directory: str) -> bytes:
+    """The ``*.py`` files of one package directory (not its subpackages), names and contents, in order."""
+    out = b""
+    for path in sorted(Path(directory).glob("*.py")):
+        try:
+            out += path.name.encode() + b"\0" + path.read_bytes() + b"\0"
+        except OSError:
+            out += path.name.encode() + b"\0"
+    return out
+
+
+def code_hash(functions: Iterable[Callable[..., Any]]) -> str:
+    """sha256 over the source of the packages that build payloads: etl's and those of ``functions`` (each
+    package directory's ``*.py`` files), and the functions' names. A change there may change payloads."""
+    functions = list(functions)
+    names = sorted({f"{fn.__module__}.{getattr(fn, '__qualname__', repr(fn))}" for fn in functions})
+    packages: dict[
+        str, str
+    ] = {}  # package name -> its directory (the name, not the path: moving a venv is no change)
+    for module in {*PAYLOAD_MODULES, *(str(fn.__module__) for fn in functions)}:
+        path = getattr(sys.modules.get(module), "__file__", None)
+        if path:
+            packages[module.rsplit(".", 1)[0]] = str(Path(path).parent)
+    digest = hashlib.sha256()
+    for package, directory in sorted(packages.items()):
+        digest.update(package.encode() + b"\0" + _package_source(directory))
+    digest.update("\n".join(names).encode())
+    return digest.hexdigest()
+
+
 def stream_matches(declared: str, stream: str) -> bool:
     """``product.product`` and ``product_product`` name the same stream."""
     return declared == stream or declared.replace(".", "_") == stream.replace(".", "_")
@@ -127,6 +164,7 @@ class Mapping:
         self.entities = entities
         self.lookups = lookups
         self.path = path
+        self._by_stream: dict[str, list[EntitySpec]] = {}
 
     # ------------------------------------------------------------ loading
 
@@ -230,7 +268,34 @@ class Mapping:
             ) from None
 
     def entities_for_stream(self, stream: str) -> list[EntitySpec]:
-        return [e for e in self.entities.values() if any(stream_matches(s, stream) for s in e.streams)]
+        """The entities ``stream`` feeds (remembered per stream name: asked once per record)."""
+        found = self._by_stream.get(stream)
+        if found is None:
+            found = [e for e in self.entities.values() if any(stream_matches(s, stream) for s in e.streams)]
+            self._by_stream[stream] = found
+        return found
+
+    def functions(self, entity: str) -> list[Callable[..., Any]]:
+        """The transform and custom functions the entity's fields run."""
+        spec = self.entity(entity)
+        return [
+            get_transform(str(f.transform)) if f.type == "transform" else get_custom(str(f.transform))
+            for f in spec.fields
+            if f.type in ("transform", "custom")
+        ]
+
+    def fingerprint(self, entity: str) -> str:
+        """sha256 of everything in the mapping a payload of ``entity`` is built from besides the record and
+        the settings: the platform, the entity's spec (key, filter, fields with their args and defaults),
+        every lookup table, and the code (:func:`code_hash` of the functions its fields run)."""
+        doc = {
+            "platform": self.platform,
+            "entity": asdict(self.entity(entity)),
+            "lookups": self.lookups,
+            "code": code_hash(self.functions(entity)),
+        }
+        canon = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+        return hashlib.sha256(canon.encode("utf-8")).hexdigest()
 
     def needs(self, entity: str) -> dict[str, str]:
         """Top-level record fields the entity reads (key, ids, filter, every field's sources), each with

@@ -8,6 +8,12 @@ batches through the public steps `item` -> `skip_unchanged` -> `send` (what targ
 platform rules between the steps). With ``validate_changed_only=True`` a batch costs one ledger read for the
 hash compare and validates only the payloads that changed; with claims on, the changed ones cost one
 ``claim_many`` transaction more.
+
+Before any payload is built, `fresh` (on by default on the one-by-one path: ``source_compare``) compares
+each record's source hash with the one stored next to its last accepted payload: an unchanged record costs
+one hash and a share of one ledger read, no mapping. The source hash covers the record, the mapping's
+fingerprint (entity spec, lookups, the code that builds payloads) and the settings (secrets left out); a
+record whose source hash differs is built and compared by payload as before.
 """
 
 from __future__ import annotations
@@ -18,10 +24,10 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from etl.errors import MappingError, StopRun
-from etl.ledger import Accepted, ClaimResult, Ledger, payload_hash
+from etl.ledger import Accepted, ClaimResult, Ledger, payload_hash, scrub
 from etl.mapping import EntitySpec
 from etl.mapping import Mapping as MappingFile
 from etl.text import shorten
@@ -43,6 +49,18 @@ class OutboundItem:
     odoo_id: int | None = None
     sku: str | None = None
     stream: str | None = None
+    source_hash: str | None = None  # of the record it was built from (SyncEngine.source_hash); None: unknown
+
+
+Keyed = tuple[str | None, str | None, dict[str, Any]]  # (key or None, stream, record)
+
+
+class Fresh(NamedTuple):
+    """A record `SyncEngine.fresh` found changed (or could not tell), with its source hash."""
+
+    stream: str | None
+    record: dict[str, Any]
+    source_hash: str | None
 
 
 @dataclass
@@ -126,6 +144,8 @@ class SyncEngine:
     another host waits for their lease (300 s). Off: no claim rows, for a single pipeline per ledger.
     ``validate_changed_only``: payloads are checked after the hash compare, so an unchanged one costs no
     validation. ``workers``: batches sent at once; records are buffered until ``workers`` batches are full.
+    ``source_compare`` (default on): the one-by-one path counts a record unchanged without building its
+    payload when its source hash is the one stored with its last accepted payload (see :meth:`fresh`).
     Hooks a subclass may override: ``fallback_key``, ``invalid_reason``, ``on_dead_letter``, ``run_status``.
     """
 
@@ -147,6 +167,7 @@ class SyncEngine:
         claims: bool = True,
         validate_changed_only: bool = False,
         busy_wait: float = 60.0,
+        source_compare: bool = True,
     ) -> None:
         self.platform = platform
         self.mapping = mapping
@@ -161,6 +182,8 @@ class SyncEngine:
         self.claims = claims
         self.validate_changed_only = validate_changed_only
         self.busy_wait = busy_wait
+        self.source_compare = source_compare
+        self._fingerprints: dict[str, str] = {}
         if validator is not None and require_schemas:
             missing = [e for e in mapping.entities if not validator.has_schema(e)]
             if missing:
@@ -173,7 +196,7 @@ class SyncEngine:
         if http is not None and hasattr(http, "run_id"):
             http.run_id = self.run_id
         self.summary = RunSummary(self.run_id)
-        self._buffers: dict[str, dict[str, OutboundItem]] = {}
+        self._buffers: dict[str, dict[str, Keyed]] = {}  # entity -> key -> record
         self._started = time.monotonic()
         self._finished = False
 
@@ -185,25 +208,73 @@ class SyncEngine:
             self.process_entity(spec.name, record, stream=stream)
 
     def process_entity(self, entity: str, record: Mapping[str, Any], stream: str | None = None) -> None:
+        """Buffer one record (by key: a later version in the same batch wins); its payload is built when the
+        batch is flushed, unless its source is unchanged. A record without a key is a dead letter now."""
         spec = self.mapping.entity(entity)
         rec = dict(record)
         if not self.mapping.accepts(entity, rec):
             self.summary.filtered += 1
             return
-        item = self.item(entity, rec, stream, validate=not self.validate_changed_only)
-        if item is None:
+        try:
+            key = self.mapping.key_of(entity, rec)
+        except MappingError:
+            self.item(entity, rec, stream)  # the dead letter naming the empty key field
             return
         buf = self._buffers.setdefault(entity, {})
-        buf.pop(item.key, None)  # a later version of the same record in one batch wins
-        buf[item.key] = item
+        buf.pop(key, None)  # a later version of the same record in one batch wins
+        buf[key] = (key, stream, rec)
         if len(buf) >= self._batch_size(spec) * self.workers:
             self.flush(entity)
 
+    def source_hash(self, entity: str, record: Mapping[str, Any]) -> str:
+        """sha256 of what a payload of ``entity`` is built from: the record (canonical JSON), the mapping's
+        :meth:`~etl.mapping.Mapping.fingerprint` and the settings (secrets left out: ``etl.ledger.scrub``)."""
+        fingerprint = self._fingerprints.get(entity)
+        if fingerprint is None:
+            settings = payload_hash(scrub(self.config))
+            fingerprint = payload_hash([self.mapping.fingerprint(entity), settings])
+            self._fingerprints[entity] = fingerprint
+        return payload_hash([fingerprint, record])
+
+    def fresh(self, entity: str, records: Iterable[tuple[str | None, Mapping[str, Any]]]) -> list[Fresh]:
+        """The ``(stream, record)`` pairs whose source changed since their last accepted payload, each with
+        its source hash, in one ledger read; the others are counted unchanged (one ``unchanged`` event)
+        and their payloads are never built. With ``source_compare`` off or ``force`` every record is
+        returned (hash None). A record without a key is returned for :meth:`item` to make its dead letter.
+        Records are compared one by one: rules that span a run's records (``one_record_per_key``) only see
+        the records returned here (docs/etl.md, "The source compare")."""
+        keyed: list[Keyed] = []
+        for stream, record in records:
+            rec = record if isinstance(record, dict) else dict(record)
+            try:
+                key: str | None = self.mapping.key_of(entity, rec)
+            except MappingError:
+                key = None
+            keyed.append((key, stream, rec))
+        return self._fresh(entity, keyed)
+
+    def _fresh(self, entity: str, keyed: list[Keyed]) -> list[Fresh]:
+        """:meth:`fresh` of records whose keys are known (None: the record has none)."""
+        if not self.source_compare or self.force:
+            return [Fresh(stream, rec, None) for _, stream, rec in keyed]
+        hashed = [(key, Fresh(stream, rec, self.source_hash(entity, rec))) for key, stream, rec in keyed]
+        known = self.ledger.source_hashes(self.platform, entity, [k for k, _ in hashed if k is not None])
+        changed = [f for k, f in hashed if k is None or known.get(k) != f.source_hash]
+        self._count_unchanged(entity, len(hashed) - len(changed))
+        return changed
+
     def item(
-        self, entity: str, record: Mapping[str, Any], stream: str | None = None, *, validate: bool = True
+        self,
+        entity: str,
+        record: Mapping[str, Any],
+        stream: str | None = None,
+        *,
+        validate: bool = True,
+        source_hash: str | None = None,
     ) -> OutboundItem | None:
         """Key, payload (checked against the schema when ``validate``) and hash of one record (the filter is
-        the caller's); a record that cannot be built or is invalid becomes a dead letter: None."""
+        the caller's); a record that cannot be built or is invalid becomes a dead letter: None.
+        ``source_hash`` (from :meth:`fresh`) is stored with the payload once it is accepted."""
         spec = self.mapping.entity(entity)
         rec = record if isinstance(record, dict) else dict(record)
         try:
@@ -245,6 +316,7 @@ class SyncEngine:
             odoo_id=self.mapping.odoo_id(entity, rec),
             sku=self.mapping.sku_of(entity, rec),
             stream=stream,
+            source_hash=source_hash,
         )
 
     def skip_unchanged(
@@ -263,9 +335,12 @@ class SyncEngine:
             check = self.validator.fast_check(entity)
         changed: list[OutboundItem] = []
         unchanged = 0
+        sources: dict[str, tuple[str, str]] = {}
         for key, item in latest.items():
             if known.get(key) == item.payload_hash:
                 unchanged += 1
+                if item.source_hash is not None:
+                    sources[key] = (item.payload_hash, item.source_hash)
                 continue
             if check is not None and self.validator is not None and not check(item.payload):
                 issues = self.validator.issues(entity, item.payload)
@@ -274,6 +349,12 @@ class SyncEngine:
                     self.dead_letter(entity, key, item.record, item.stream, reason, "INVALID")
                     continue
             changed.append(item)
+        self._count_unchanged(entity, unchanged)
+        self.ledger.note_sources(self.platform, entity, sources)  # known by their source from now on
+        return changed
+
+    def _count_unchanged(self, entity: str, unchanged: int) -> None:
+        """Count records not sent because nothing changed (one ``unchanged`` event)."""
         if unchanged:
             self.summary.unchanged += unchanged
             self.ledger.record_event(
@@ -284,7 +365,6 @@ class SyncEngine:
                 outcome="unchanged",
                 error_message=f"{unchanged} unchanged, not sent",
             )
-        return changed
 
     def one_record_per_key(
         self,
@@ -374,13 +454,21 @@ class SyncEngine:
         return sum(len(b) for b in self._buffers.values())
 
     def flush(self, entity: str | None = None) -> None:
-        """Send everything buffered (for one entity, or all)."""
+        """Send everything buffered (for one entity, or all): records whose source changed are built,
+        compared by payload and sent."""
         for name in [entity] if entity else list(self._buffers):
-            items = list(self._buffers.pop(name, {}).values())
-            if items:
-                if self.validate_changed_only or not self.claims:
-                    items = self.skip_unchanged(name, items)
-                self.send(name, items)
+            records = list(self._buffers.pop(name, {}).values())
+            if not records:
+                continue
+            validate = not self.validate_changed_only
+            built = (
+                self.item(name, f.record, f.stream, validate=validate, source_hash=f.source_hash)
+                for f in self._fresh(name, records)
+            )
+            items = [item for item in built if item is not None]
+            if self.validate_changed_only or not self.claims:
+                items = self.skip_unchanged(name, items)
+            self.send(name, items)
 
     def send(
         self,
@@ -407,7 +495,13 @@ class SyncEngine:
                     force=self.force,
                 )
                 busy = [i for i in items if claims[i.key] is ClaimResult.BUSY]
-                self.summary.unchanged += sum(1 for r in claims.values() if r is ClaimResult.UNCHANGED)
+                same = [i for i in items if claims[i.key] is ClaimResult.UNCHANGED]
+                self.summary.unchanged += len(same)
+                self.ledger.note_sources(
+                    self.platform,
+                    entity,
+                    {i.key: (i.payload_hash, i.source_hash) for i in same if i.source_hash is not None},
+                )
                 items = [i for i in items if claims[i.key] is ClaimResult.CLAIMED]
             self._send_claimed(entity, items, call, batch_size)
             if busy and waited >= self.busy_wait:
@@ -494,6 +588,7 @@ class SyncEngine:
                         item.odoo_id,
                         res.remote_id,
                         item.sku,
+                        item.source_hash,
                     )
                 )
                 events.append({**base, "outcome": "sent", "error_message": res.note})

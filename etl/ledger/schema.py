@@ -51,22 +51,32 @@ def _runs_table(md: MetaData, *, v3: bool) -> Table:
 
 runs = _runs_table(metadata, v3=True)
 
-bindings = Table(
-    "odoo_hub_bindings",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("platform", String(64), nullable=False),
-    Column("entity", String(64), nullable=False),
-    Column("key", String(255), nullable=False),
-    Column("odoo_model", String(128)),
-    Column("odoo_id", Integer),
-    Column("remote_id", String(255)),
-    Column("sku", String(255)),
-    Column("payload_hash", String(64)),
-    Column("run_id", Integer),
-    Column("synced_at", DateTime(timezone=True)),
-    UniqueConstraint("platform", "entity", "key", name="uq_odoo_hub_bindings_key"),
-)
+
+def _bindings_table(md: MetaData, *, v4: bool) -> Table:
+    cols: list[Column[Any]] = [
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("platform", String(64), nullable=False),
+        Column("entity", String(64), nullable=False),
+        Column("key", String(255), nullable=False),
+        Column("odoo_model", String(128)),
+        Column("odoo_id", Integer),
+        Column("remote_id", String(255)),
+        Column("sku", String(255)),
+        Column("payload_hash", String(64)),
+        Column("run_id", Integer),
+        Column("synced_at", DateTime(timezone=True)),
+    ]
+    if v4:  # version 4: hash of the source record the accepted payload was built from (etl.sink.source_hash)
+        cols.append(Column("source_hash", String(64)))
+    return Table(
+        "odoo_hub_bindings",
+        md,
+        *cols,
+        UniqueConstraint("platform", "entity", "key", name="uq_odoo_hub_bindings_key"),
+    )
+
+
+bindings = _bindings_table(metadata, v4=True)
 
 
 def _events_table(md: MetaData, *, v2: bool) -> Table:
@@ -127,7 +137,13 @@ idx_dead_open = Index("ix_odoo_hub_dead_letters_open", dead_letters.c.platform, 
 
 def _v1(conn: Connection) -> None:
     v1 = MetaData()
-    for table in (meta, _runs_table(v1, v3=False), bindings, dead_letters, _events_table(v1, v2=False)):
+    for table in (
+        meta,
+        _runs_table(v1, v3=False),
+        _bindings_table(v1, v4=False),
+        dead_letters,
+        _events_table(v1, v2=False),
+    ):
         table.create(conn, checkfirst=True)
 
 
@@ -153,7 +169,11 @@ def _v3(conn: Connection) -> None:
     _add_columns(conn, runs, [runs.c.host, runs.c.pid])
 
 
-MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _v1), (2, _v2), (3, _v3)]
+def _v4(conn: Connection) -> None:
+    _add_columns(conn, bindings, [bindings.c.source_hash])
+
+
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _v1), (2, _v2), (3, _v3), (4, _v4)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

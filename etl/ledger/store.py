@@ -122,6 +122,7 @@ class Accepted:
     odoo_id: int | None = None
     remote_id: str | None = None
     sku: str | None = None
+    source_hash: str | None = None  # of the record the payload was built from (None: not known)
 
 
 def _fit(item: Accepted) -> Accepted:
@@ -156,6 +157,7 @@ class Binding:
     payload_hash: str | None
     run_id: int | None
     synced_at: datetime | None
+    source_hash: str | None = None  # version 4: the record the accepted payload was built from
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,15 @@ class DeadLetter:
     first_failed_at: datetime
     last_tried_at: datetime
     resolved_at: datetime | None
+
+
+_SOURCE_HASHES = select(s.bindings.c.key, s.bindings.c.source_hash).where(  # built once: read per batch
+    s.bindings.c.platform == bindparam("platform"),
+    s.bindings.c.entity == bindparam("entity"),
+    s.bindings.c.key.in_(bindparam("keys", expanding=True)),
+    s.bindings.c.payload_hash.is_not(None),
+    s.bindings.c.source_hash.is_not(None),
+)
 
 
 def _held() -> Select[Any]:
@@ -428,6 +439,42 @@ class Ledger:
                 out.update({stored[row.key]: row.payload_hash for row in rows})
         return out
 
+    def source_hashes(self, platform: str, entity: str, keys: Iterable[str]) -> dict[str, str]:
+        """key -> source hash stored with the last accepted payload, for the keys whose binding has both
+        (chunked reads); see :meth:`etl.sink.SyncEngine.fresh`."""
+        stored = {(k if len(k) <= KEY_LIMIT else short_key(k, KEY_LIMIT)): k for k in keys}
+        out: dict[str, str] = {}
+        if not stored:
+            return out
+        with self.engine.connect() as conn:
+            for part in _chunks(list(stored)):
+                rows = conn.execute(_SOURCE_HASHES, {"platform": platform, "entity": entity, "keys": part})
+                out.update({stored[key]: source for key, source in rows})
+        return out
+
+    def note_sources(self, platform: str, entity: str, sources: Mapping[str, tuple[str, str]]) -> None:
+        """Store ``{key: (payload_hash, source_hash)}`` on the bindings whose accepted payload has that hash:
+        a record that builds the accepted payload again is known by its source hash from now on (one
+        transaction; a binding another run changed meanwhile is left alone)."""
+        if not sources:
+            return
+        b = s.bindings.c
+        rows = [{"k": short_key(k, KEY_LIMIT), "h": h, "sh": sh} for k, (h, sh) in sources.items()]
+        with self._tx() as conn:
+            conn.execute(
+                s.bindings.update()
+                .where(
+                    and_(
+                        b.platform == platform,
+                        b.entity == entity,
+                        b.key == bindparam("k"),
+                        b.payload_hash == bindparam("h"),
+                    )
+                )
+                .values(source_hash=bindparam("sh")),
+                rows,
+            )
+
     def claim_many(
         self,
         platform: str,
@@ -564,6 +611,7 @@ class Ledger:
                         "remote_id": a.remote_id,
                         "sku": a.sku,
                         "payload_hash": a.payload_hash,
+                        "source_hash": a.source_hash,
                         "run_id": run_id,
                         "synced_at": now,
                     }
@@ -576,6 +624,7 @@ class Ledger:
                     {
                         "k": a.key,
                         "h": a.payload_hash,
+                        "sh": a.source_hash,
                         "r": run_id,
                         "t": now,
                         "rid": a.remote_id,
@@ -592,6 +641,7 @@ class Ledger:
                         .where(and_(b.platform == platform, b.entity == entity, b.key == bindparam("k")))
                         .values(
                             payload_hash=bindparam("h"),
+                            source_hash=bindparam("sh"),  # replaced, even by None: it was another record's
                             run_id=bindparam("r"),
                             synced_at=bindparam("t"),
                             remote_id=func.coalesce(bindparam("rid"), b.remote_id),
@@ -652,12 +702,19 @@ class Ledger:
         odoo_id: int | None = None,
         remote_id: str | None = None,
         sku: str | None = None,
+        source_hash: str | None = None,
     ) -> None:
-        """Remember the accepted payload (binding), release the claim, resolve an open dead letter."""
+        """Remember the accepted payload (binding), release the claim, resolve an open dead letter.
+        ``source_hash``: of the record the payload was built from (None clears an older record's)."""
         key = short_key(key, KEY_LIMIT)
         sku = _opt_key(sku)
         now = _now()
-        values: dict[str, Any] = {"payload_hash": payload_hash, "run_id": run_id, "synced_at": now}
+        values: dict[str, Any] = {
+            "payload_hash": payload_hash,
+            "source_hash": source_hash,
+            "run_id": run_id,
+            "synced_at": now,
+        }
         for name, value in (
             ("odoo_model", odoo_model),
             ("odoo_id", odoo_id),

@@ -31,13 +31,13 @@ def test_payload_hash_is_canonical() -> None:
 def test_schema_created_versioned_and_sqlite_in_wal(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'sub' / 'ledger.sqlite'}"
     ledger = Ledger(url)
-    assert ledger.schema_version() == s.SCHEMA_VERSION == 3
+    assert ledger.schema_version() == s.SCHEMA_VERSION == 4
     with ledger.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         tables = set(sa.inspect(conn).get_table_names())
     assert {"odoo_hub_bindings", "odoo_hub_runs", "odoo_hub_events", "odoo_hub_dead_letters"} <= tables
     Ledger(url)  # opening again is a no-op
-    assert ledger.schema_version() == 3
+    assert ledger.schema_version() == 4
 
 
 def test_default_url_under_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -63,7 +63,7 @@ def test_upgrade_from_version_1_keeps_data(ledger_url: str) -> None:
         )
     old.close()
     new = Ledger(ledger_url)
-    assert new.schema_version() == 3
+    assert new.schema_version() == 4
     assert new.get_binding("p", "product", "A").remote_id == "r1"  # type: ignore[union-attr]
     run = new.start_run("sync", "p")
     assert new.claim("p", "product", "A", "h1", run_id=run) is ClaimResult.UNCHANGED
@@ -103,7 +103,7 @@ def test_upgrade_from_version_2_keeps_data_and_records_run_owners(ledger_url: st
         )
     old.close()
     new = Ledger(ledger_url)
-    assert new.schema_version() == 3
+    assert new.schema_version() == 4
     kept = new.get_run(old_run)
     assert kept is not None and kept.sent == 3 and kept.host is None and kept.pid is None
     assert new.get_binding("p", "product", "A").payload_hash == "h1"  # type: ignore[union-attr]
@@ -115,6 +115,34 @@ def test_upgrade_from_version_2_keeps_data_and_records_run_owners(ledger_url: st
         "A": ClaimResult.UNCHANGED,
         "B": ClaimResult.BUSY,
     }
+
+
+def test_upgrade_from_version_3_adds_source_hashes_and_keeps_bindings(ledger_url: str) -> None:
+    old = Ledger(ledger_url, upgrade_to=3)
+    assert old.schema_version() == 3
+    v3_bindings = s._bindings_table(sa.MetaData(), v4=False)
+    with old.engine.begin() as conn:
+        assert "source_hash" not in {c["name"] for c in sa.inspect(conn).get_columns("odoo_hub_bindings")}
+        conn.execute(
+            v3_bindings.insert().values(
+                platform="p", entity="product", key="A", payload_hash="h1", remote_id="r1", odoo_id=5
+            )
+        )
+    old.close()
+    new = Ledger(ledger_url)
+    assert new.schema_version() == 4
+    kept = new.get_binding("p", "product", "A")
+    assert kept is not None and (kept.payload_hash, kept.remote_id, kept.odoo_id) == ("h1", "r1", 5)
+    assert kept.source_hash is None and new.source_hashes("p", "product", ["A"]) == {}
+    # a record that builds the accepted payload again is known by its source from then on
+    new.note_sources("p", "product", {"A": ("h1", "s1")})
+    new.note_sources("p", "product", {"A": ("not-the-accepted-one", "s2")})  # left alone
+    assert new.source_hashes("p", "product", ["A", "B"]) == {"A": "s1"}
+    new.record_many("p", [Accepted("product", "B", "h2", source_hash="s3")], run_id=None)
+    new.record_many("p", [Accepted("product", "A", "h3")], run_id=None)  # a payload of unknown source
+    assert new.source_hashes("p", "product", ["A", "B"]) == {"B": "s3"}
+    new.record_success(platform="p", entity="product", key="B", payload_hash="h4", run_id=None)
+    assert new.source_hashes("p", "product", ["B"]) == {}
 
 
 def _holder(url: str, keys: list[str]) -> tuple[subprocess.Popen[str], int]:
