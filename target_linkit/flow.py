@@ -1,8 +1,9 @@
 """One run of Odoo records into Linkit: the platform's rules around etl's `SyncEngine`.
 
-What is Linkit's stays here: products keyed by the Odoo internal reference (`iv_id` = default_code), one SKU
-per product x branch whose integer `qty` sums the warehouses mapped to the branch, sent only once the input is
-complete (the tap's end-of-sync mark), and only for products Linkit has (sent now or by an earlier run).
+What is Linkit's stays here: which stream feeds what; products keyed by the Odoo internal reference (`iv_id`
+= default_code); customers as they come; and, once the input is complete (the tap's end-of-sync mark), what
+joins several streams: branches with their hours, one SKU per product x branch whose integer `qty` sums the
+warehouses mapped to the branch (only for products Linkit has), orders and offers (`flow_sales.py`).
 Building, the hash compare (unchanged records are not re-sent), validation against `schemas/linkit`, sending
 in batches, claims and the ledger are etl's (`SyncEngine.item` -> `skip_unchanged` -> `send`).
 """
@@ -15,49 +16,31 @@ from typing import Any
 
 from etl.http import HttpClient
 from etl.ledger import Accepted, Ledger
-from etl.mapping import EntitySpec, load_mapping
 from etl.mapping import Mapping as EtlMapping
-from etl.sink import DeadLettersFound, OutboundItem, RunSummary, SyncEngine
-from etl.validation import PayloadInvalid, PayloadValidator
+from etl.mapping import load_mapping
+from etl.sink import DeadLettersFound, OutboundItem, RunSummary
+from etl.validation import PayloadValidator
 from target_linkit.adapter import LinkitAdapter, linkit_http
 from target_linkit.branches import STREAMS as BRANCH_STREAMS
 from target_linkit.branches import BranchJoin
+from target_linkit.engine import LinkitEngine
+from target_linkit.flow_sales import LINK_ENTITY, PLATFORM, SalesFlush
 from target_linkit.mapping import DEFAULT_MAPPING
 from target_linkit.needs import stream_name, stream_needs
-from target_linkit.offers import DEFAULT_SOURCES, OfferJoin, offer_key
 from target_linkit.offers import ENTITY as OFFER_ENTITY
 from target_linkit.offers import PARTS as OFFER_PARTS
 from target_linkit.offers import STREAMS as OFFER_STREAMS
+from target_linkit.offers import OfferJoin
 from target_linkit.orders import ENTITY, LINE_STREAMS, ORDER_STREAMS, OrderJoin, Resolver
 from target_linkit.stock import BranchStock
 
 __all__ = ["DeadLettersFound", "LinkitFlow", "Summary", "stream_needs"]
 
 LOG = logging.getLogger("target_linkit")
-PLATFORM = "linkit"
-DEACTIVATED = "deactivated"  # the ledger hash of an offer deactivated because deleted in Odoo
-LINK_ENTITY = "branch_link"  # ledger rows warehouse / POS operation type -> branch iv_id, for orders
 Summary = RunSummary
 
 
-class LinkitEngine(SyncEngine):
-    """etl's engine with Linkit's wording of dead letters and run status."""
-
-    incomplete_input = False
-
-    def fallback_key(self, spec: EntitySpec, record: Mapping[str, Any], stream: str | None) -> str:
-        return f"{stream} id {self.mapping.odoo_id(spec.name, record)}"
-
-    def invalid_reason(self, exc: PayloadInvalid) -> str:
-        return "VALIDATION_ERROR (before sending): " + "; ".join(str(i) for i in exc.issues)
-
-    def run_status(self) -> str:
-        if self.incomplete_input:
-            return "incomplete_input"
-        return "failed" if self.summary.failed and self.fail_on_dead_letters else "done"
-
-
-class LinkitFlow:
+class LinkitFlow(SalesFlush):
     """Buffers records per entity and sends them when `flush()` is called (the sink's drain)."""
 
     input_complete = False  # the tap's end-of-sync mark arrived (set by etl.target.FlowTarget)
@@ -284,116 +267,6 @@ class LinkitFlow:
                 )
         items = self._changed("skus", [("stock_levels", r) for r in records if r["default_code"] in known])
         self.engine.send("skus", items, batch_size=self.batch_size)
-
-    def _ledger_link(self, key: str) -> str | None:
-        bound = self.ledger.get_binding(PLATFORM, LINK_ENTITY, key)
-        return bound.remote_id if bound else None
-
-    def _ledger_products(self) -> dict[int, str]:
-        return {b.odoo_id: b.key for b in self.ledger.bindings(PLATFORM, "products") if b.odoo_id is not None}
-
-    def _flush_orders(self) -> None:
-        """Orders Linkit does not have yet are created (once: never re-sent whatever changes); the status of
-        those it has is sent when it changed. An order created now has its status recorded as sent with it."""
-        if not self.orders:
-            return
-        join, self.orders = self.orders, OrderJoin()
-        for stream, entity in ENTITY.items():
-            records = join.records(stream)
-            if entity not in self.mapping.entities or not records:
-                continue
-            created = self.ledger.hashes(PLATFORM, entity, [r["linkit_key"] for r in records])
-            new: list[tuple[str, Mapping[str, Any]]] = []
-            moved: list[tuple[str, Mapping[str, Any]]] = []
-            for record in records:
-                key = record["linkit_key"]
-                if key in created:
-                    if self.mapping.accepts("order_status", record):
-                        moved.append((stream, record))
-                    else:
-                        self.summary.filtered += 1
-                elif not self.mapping.accepts(entity, record):
-                    self.summary.filtered += 1
-                elif why := join.join(stream, record, self.resolver):
-                    self.engine.dead_letter(entity, key, record, stream, f"not sent: {why}", "MAPPING")
-                else:
-                    new.append((stream, record))
-            items = self._changed(entity, new)
-            self.engine.send(entity, items, batch_size=self.batch_size)
-            self._statuses_sent_with(entity, items)
-            if "order_status" in self.mapping.entities:
-                changes = self._changed("order_status", moved)
-                self.engine.send("order_status", changes, batch_size=self.batch_size)
-
-    def _statuses_sent_with(self, entity: str, items: list[OutboundItem]) -> None:
-        """The status an order was created with is in the ledger as sent: a re-run does not send it again."""
-        if "order_status" not in self.mapping.entities or not items:
-            return
-        made = self.ledger.hashes(PLATFORM, entity, [i.key for i in items])
-        accepted = []
-        for item in items:
-            if item.key in made and self.mapping.accepts("order_status", item.record):
-                status = self.engine.item("order_status", item.record, item.stream, validate=False)
-                if status is not None:
-                    accepted.append(
-                        Accepted("order_status", status.key, status.payload_hash, item.odoo_model)
-                    )
-        self.ledger.record_many(PLATFORM, accepted, self.run_id)
-
-    def _flush_offers(self) -> None:
-        """Offers of the enabled sources (setting offer_sources); an archived program Linkit never had is not
-        created; one deleted in Odoo is deactivated once."""
-        if not self.offers:
-            return
-        join, self.offers = self.offers, OfferJoin()
-        sources = set(self.config.get("offer_sources") or DEFAULT_SOURCES)
-        kinds = self.mapping.lookups.get("offer_source", {})
-        for stream, entity in OFFER_ENTITY.items():
-            if entity not in self.mapping.entities:
-                continue
-            records = join.offers(stream)
-            gone = [offer_key(stream, i) for i in sorted(join.deleted[stream])]
-            known = self.ledger.hashes(PLATFORM, entity, [r["linkit_key"] for r in records] + gone)
-            todo: list[tuple[str, Mapping[str, Any]]] = []
-            for record in records:
-                key = record["linkit_key"]
-                kind = (
-                    "pricelist"
-                    if stream == "product_pricelist_item"
-                    else kinds.get(str(record.get("program_type")))
-                )
-                if kind not in sources or (record.get("active") is False and key not in known):
-                    self.summary.filtered += 1
-                elif why := join.join(stream, record, self.resolver):
-                    self.engine.dead_letter(entity, key, record, stream, f"not sent: {why}", "NO_DISCOUNT")
-                else:
-                    todo.append((stream, record))
-            self.engine.send(entity, self._changed(entity, todo), batch_size=self.batch_size)
-            self._deactivate(stream, entity, [k for k in gone if k in known and known[k] != DEACTIVATED])
-            self.summary.filtered += sum(1 for k in gone if k not in known)
-            self.summary.unchanged += sum(1 for k in gone if known.get(k) == DEACTIVATED)
-
-    def _deactivate(self, stream: str, entity: str, keys: list[str]) -> None:
-        model = self.mapping.entity(entity).model
-        items = [
-            OutboundItem(
-                entity,
-                k,
-                {"status": "inactive"},
-                {"id": int(k.rsplit(":", 1)[1]), "_sdc_deleted_at": True},
-                DEACTIVATED,
-                model,
-                int(k.rsplit(":", 1)[1]),
-                None,
-                stream,
-            )
-            for k in keys
-        ]
-        sent = self.summary.sent
-        self.engine.send(
-            entity, items, lambda b: self.adapter.offers.deactivate(b, self.adapter.linkit_ids(entity, b))
-        )
-        self.summary.deleted += self.summary.sent - sent
 
     # ---------------------------------------------------------------- end
     def finish(self) -> RunSummary:
