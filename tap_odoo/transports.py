@@ -15,10 +15,8 @@ import json
 import threading
 import time
 import typing as t
-import xmlrpc.client
 from urllib.parse import urlsplit
 
-from tap_odoo import xmlrpc_fast
 from tap_odoo.errors import (
     OdooAuthError,
     OdooFault,
@@ -198,6 +196,10 @@ class XmlRpcTransport(_RpcTransport):
     name = "xmlrpc"
 
     def _call(self, service: str, method: str, args: list[t.Any], model: str = "", call: str = "") -> t.Any:
+        import xmlrpc.client  # here: a JSON-RPC or JSON-2 run never loads it (start-up)
+
+        from tap_odoo import xmlrpc_fast
+
         body = xmlrpc.client.dumps(tuple(args), method, allow_none=True).encode("utf-8")
         path = f"/xmlrpc/2/{service}"
         status, data, _ = self.http.request("POST", path, body, {"Content-Type": "text/xml"})

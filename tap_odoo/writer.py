@@ -8,6 +8,7 @@ never written before the records it covers.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import typing as t
@@ -50,8 +51,14 @@ def _make_record_encoder(utf8: bool = True) -> t.Callable[[dict[str, t.Any]], st
     return encode
 
 
-_encode_record = _make_record_encoder()
-_encode_record_ascii = _make_record_encoder(utf8=False)
+@functools.cache
+def _record_encoder(utf8: bool) -> t.Callable[[dict[str, t.Any]], str]:
+    return _make_record_encoder(utf8)
+
+
+def _encode_utf8(record: dict[str, t.Any]) -> str:
+    """The encoder until ``choose_encoder`` picks one for the run's stdout."""
+    return _record_encoder(True)(record)
 
 
 def _stdout_is_utf8() -> bool:
@@ -73,10 +80,13 @@ class BufferedSingerWriter(SingerWriter):
         sys.stdout.write(prefix + self.encode_record(record) + suffix)
 
     def choose_encoder(self) -> None:
-        """Pick the record encoder for the current stdout (called once per stream sync)."""
-        self.encode_record = _encode_record if _stdout_is_utf8() else _encode_record_ascii
+        """Pick the record encoder for the current stdout (called once per stream sync).
 
-    encode_record = staticmethod(_encode_record)
+        Made here, not at import: msgspec is only loaded by a run that writes records (not ``--about``).
+        """
+        self.encode_record = _record_encoder(_stdout_is_utf8())
+
+    encode_record: t.Callable[[dict[str, t.Any]], str] = staticmethod(_encode_utf8)
 
     @staticmethod
     def record_affixes(stream: str, time_extracted: str, version: int | None = None) -> tuple[str, str]:

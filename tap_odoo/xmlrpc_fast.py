@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import re
 import typing as t
-import xmlrpc.client
 
 # The answer around the single result, as xmlrpc.client.dumps(..., methodresponse=True) writes it.
 _HEAD = re.compile(
@@ -120,5 +119,7 @@ def loads(data: bytes) -> t.Any:
         return result
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise ValueError("an XML-RPC answer must not contain a DOCTYPE or ENTITY declaration")
+    import xmlrpc.client  # here: loaded only for an answer the fast path leaves to it
+
     results, _method = xmlrpc.client.loads(data, use_builtin_types=True)
     return results[0]
