@@ -16,9 +16,10 @@ are used directly. An answer without a boolean `success` is not Linkit's bulk an
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+from etl.errors import StopRun
 from etl.http import HttpClient, HttpError
 from etl.sink import OutboundItem, SendResult
 from target_linkit.answers import Outcome, Route, not_routed, read_bulk_answer
@@ -167,15 +168,27 @@ class LinkitAdapter:
 
     def fetch_qty(self, branch_iv_id: str | None = None) -> dict[tuple[str, str], int]:
         """(product_iv_id, branch_iv_id) -> qty of every SKU (all pages of `GET /skus`)."""
-        out: dict[tuple[str, str], int] = {}
-        page = 1
-        while True:
-            params: dict[str, Any] = {"page": page, "limit": 100}
-            if branch_iv_id:
-                params["branch_iv_id"] = branch_iv_id
-            answer = self.http.call("GET", "/skus", params=params)
-            for row in answer.get("data") or []:
-                out[(str(row["product_iv_id"]), str(row["branch_iv_id"]))] = int(row.get("qty") or 0)
-            if not answer.get("has_next"):
-                return out
-            page += 1
+        params = {"branch_iv_id": branch_iv_id} if branch_iv_id else {}
+        return {
+            (str(row["product_iv_id"]), str(row["branch_iv_id"])): int(row.get("qty") or 0)
+            for row in pages(self.http, "/skus", params)
+        }
+
+    def branch_ids(self) -> set[str]:
+        """iv_id of every branch Linkit has (all pages of `GET /branches`)."""
+        return {str(row.get("iv_id")) for row in pages(self.http, "/branches")}
+
+
+def pages(http: HttpClient, path: str, params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+    """Every row of a Linkit list (`page` from 1, 100 a page, until `has_next` is false); an answer that is
+    not the list envelope stops the run (never read as an empty list)."""
+    page = 1
+    while True:
+        answer = http.call("GET", path, params={**(params or {}), "page": page, "limit": 100})
+        rows = answer.get("data") if isinstance(answer, dict) else None
+        if not isinstance(rows, list):
+            raise StopRun(f"Linkit's answer to GET {path} is not a list ({{data, has_next}}): check api_url")
+        yield from (r for r in rows if isinstance(r, dict))
+        if not answer.get("has_next"):
+            return
+        page += 1

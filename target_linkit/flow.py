@@ -266,7 +266,32 @@ class LinkitFlow(SalesFlush):
                     "stock of %s not sent: the product is not in Linkit (not sent yet)", r["default_code"]
                 )
         items = self._changed("skus", [("stock_levels", r) for r in records if r["default_code"] in known])
-        self.engine.send("skus", items, batch_size=self.batch_size)
+        self.engine.send("skus", self._on_known_branches(items), batch_size=self.batch_size)
+
+    def _on_known_branches(self, items: list[OutboundItem]) -> list[OutboundItem]:
+        """The SKUs whose branch Linkit has (one GET /branches, only when there is stock to send); each other
+        one is a dead letter naming its branch before anything is sent: Linkit would refuse it one by one
+        (SKU_NOT_FOUND, found by halving a batch that does not say which item failed)."""
+        if not items:
+            return items
+        have = self.adapter.branch_ids()
+        kept: list[OutboundItem] = []
+        for item in items:
+            branch = str(item.payload.get("branch_iv_id"))
+            if branch in have:
+                kept.append(item)
+                continue
+            self.engine.dead_letter(
+                "skus",
+                item.key,
+                item.record,
+                item.stream,
+                f"SKU_NOT_FOUND (before sending): branch {branch} is not in Linkit. Push the warehouse as a "
+                "branch (the odoo-to-linkit job sends branches with their hours), or map the warehouse to "
+                "an existing branch with the setting branches",
+                "SKU_NOT_FOUND",
+            )
+        return kept
 
     # ---------------------------------------------------------------- end
     def finish(self) -> RunSummary:

@@ -17,7 +17,7 @@ import json
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -62,22 +62,6 @@ EXAMPLES = {
 def _named(exc: ConfigError) -> str:
     """target-linkit's `setting <name>: ...` message, naming the environment variable instead."""
     return re.sub(r"^setting (\w+)", lambda m: VARIABLE.get(m[1], m[1]), str(exc))
-
-
-def _pages(http: HttpClient, path: str) -> Iterator[dict[str, Any]]:
-    """Every row of a Linkit list (`page` from 1, 100 a page, until `has_next` is false)."""
-    page = 1
-    while True:
-        answer = http.call("GET", path, params={"page": page, "limit": 100})
-        rows = answer.get("data") if isinstance(answer, dict) else None
-        if not isinstance(rows, list):
-            raise StopRun(
-                f"Linkit's answer to GET {path} is not a list ({{data, has_next}}): check LINKIT_API_URL"
-            )
-        yield from (r for r in rows if isinstance(r, dict))
-        if not answer.get("has_next"):
-            return
-        page += 1
 
 
 def refused(exc: StopRun, config: Mapping[str, Any], call: str) -> tuple[str, str]:
@@ -273,7 +257,7 @@ class LinkitPlatform:
             )
         with linkit_http({**config, "max_retries": CHECK_RETRIES, "concurrency": 1}) as http:
             try:
-                have = {str(b.get("iv_id")) for b in _pages(http, "/branches")}
+                have = LinkitAdapter(http).branch_ids()
             except StopRun as exc:
                 raise StopRun(refused(exc, config, "GET /branches")[0], status=exc.status) from None
         missing = {b: whs for b, whs in wanted.items() if b not in have}

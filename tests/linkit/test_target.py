@@ -169,14 +169,15 @@ def test_an_answer_that_is_not_a_bulk_answer_is_an_error() -> None:
 def test_rich_answers_give_linkit_reasons_directly(config: dict[str, Any]) -> None:
     with serve_linkit(api_token=TOKEN, port=0, answers="rich") as rich:
         config["api_url"] = rich.api_url
-        rows = [stock_row("GEN-000001", 100001, 3, "NOWHERE", 9), stock_row("GEN-000002", 100002, 3, "X", 8)]
-        result = run(config, singer([product(1), product(2)], rows))
+        products = [product(1), product(2, lst_price=-5.0), product(3, lst_price=-1.0), product(4)]
+        result = run(config, singer(products))
         assert result.status == 0
-        posts = [r for r in rich.state.requests if r.path.endswith("/skus/bulk")]
+        posts = [r for r in rich.state.requests if r.path.endswith("/products/bulk")]
         assert len(posts) == 1  # the listed results name the failed items: no halving
+        assert set(rich.state.products) == {"GEN-000001", "GEN-000004"}
     reasons = {d.key: d.reason for d in dead_letters(config)}
-    assert sorted(reasons) == ["GEN-000001_NOWHERE", "GEN-000002_X"]
-    assert "branch NOWHERE not found" in reasons["GEN-000001_NOWHERE"]
+    assert sorted(reasons) == ["GEN-000002", "GEN-000003"]
+    assert "average_price" in reasons["GEN-000002"]
 
 
 @pytest.mark.parametrize(
