@@ -1,9 +1,9 @@
 """Odoo -> Linkit throughput, measured in one run (not part of `make test`).
 
 20,000 generated products, their stock in 4 Odoo warehouses mapped onto 3 Linkit branches (two warehouses
-summed into one), from the Odoo sandbox to the Linkit sandbox through the two shipped jobs' pipes,
-`tap-odoo | target-linkit` with the fields of meltano.yml's `tap-odoo-linkit-catalogue` extractor, then the
-`tap-odoo-linkit-stock` one (SKU qty per product x branch):
+summed into one), from the Odoo sandbox to the Linkit sandbox: `tap-odoo | target-linkit` for the catalogue
+(the product fields of meltano.yml's `tap-odoo-linkit` extractor), then as the `tap-odoo-linkit-stock`
+extractor reads it (SKU qty per product x branch):
 
 1. the first run: wall time of both pipes, records/s, Linkit writes;
 2. the scheduled re-run with nothing changed (each tap from the STATE its first run ended with): its wall
@@ -73,7 +73,7 @@ def main(argv: list[str]) -> int:
             models=["product.product"],
             stock_levels=False,
             page_size=5000,
-            fields=extractor_fields("tap-odoo-linkit-catalogue"),
+            fields={"product_product": extractor_fields("tap-odoo-linkit")["product_product"]},
         ),
         "stock": odoo_tap_config(
             odoo_url,
@@ -197,7 +197,7 @@ def report(args: argparse.Namespace, f: dict[str, Any], started_at: datetime, ma
         started=started_at,
         machine_text=machine_text,
         notes="Odoo sandbox in its own process, Linkit sandbox in the bench's; the taps read the fields of "
-        "meltano.yml's `tap-odoo-linkit-catalogue` and `tap-odoo-linkit-stock` extractors.",
+        "meltano.yml's `tap-odoo-linkit` (product_product) and `tap-odoo-linkit-stock` extractors.",
     )
 
 

@@ -1,6 +1,7 @@
-"""meltano.yml's odoo-to-linkit extractors, run for real: `tap-odoo` (with each extractor's config: models,
-field lists, full reads, deletions) against the recorded Odoo 17 sandbox, piped into `target-linkit` against
-the Linkit sandbox, in the job's order (branches, catalogue, customers, orders, offers)."""
+"""meltano.yml's odoo-to-linkit and odoo-to-linkit-offers extractors, run for real: `tap-odoo` (with each
+extractor's config: models, field lists, full reads, deletions) against the recorded Odoo 17 sandbox, piped
+into `target-linkit` against the Linkit sandbox: branches, catalogue, customers and orders in one run, then
+offers."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from .helpers import TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-JOB = ["branches", "catalogue", "customers", "orders", "offers"]
+JOBS = ["tap-odoo-linkit", "tap-odoo-linkit-offers"]  # the odoo-to-linkit job, then odoo-to-linkit-offers
 
 
 def extractor(name: str) -> dict[str, Any]:
@@ -29,12 +30,12 @@ def extractor(name: str) -> dict[str, Any]:
 
 
 def run_task(
-    part: str, odoo: OdooSandbox, target_config: Path, work: Path
+    name: str, odoo: OdooSandbox, target_config: Path, work: Path
 ) -> subprocess.CompletedProcess[str]:
-    tap_config = work / f"tap-{part}.json"
+    tap_config = work / f"{name}.json"
     admin = odoo.users["admin"]
     config = {"url": odoo.url, "database": odoo.db, "username": "admin", "password": admin["password"]}
-    tap_config.write_text(json.dumps({**config, **extractor(f"tap-odoo-linkit-{part}")}))
+    tap_config.write_text(json.dumps({**config, **extractor(name)}))
     tap = subprocess.Popen(
         [str(BIN / "tap-odoo"), "--config", str(tap_config)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
@@ -62,9 +63,9 @@ def test_the_odoo_to_linkit_job_against_both_sandboxes(
     target_config.write_text(
         json.dumps({"api_url": linkit.api_url, "api_token": TOKEN, "ledger_url": ledger, **settings})
     )
-    for part in JOB:
-        done = run_task(part, odoo_sandbox, target_config, tmp_path)
-        assert done.returncode == 0, (part, done.stderr[-3000:])
+    for name in JOBS:
+        done = run_task(name, odoo_sandbox, target_config, tmp_path)
+        assert done.returncode == 0, (name, done.stderr[-3000:])
     state = linkit.state
     # branches: WH with the company calendar's hours; Chicago's calendar lines are not all recorded
     assert state.branches["WH"]["working_hours"][0] == {
