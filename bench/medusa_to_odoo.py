@@ -187,6 +187,18 @@ def once_per_run(model: str, method: str) -> bool:
     return method == "fields_get" or (model, method) == ("res.company", "search_read")
 
 
+def compiled_imports() -> bool:
+    """Whether Python finds compiled bytecode for target-odoo's heaviest imports (singer-sdk, SQLAlchemy), as
+    an installed plugin has; without it (PYTHONDONTWRITEBYTECODE set, no __pycache__) every start of the
+    target compiles them from source."""
+    for name in ("singer_sdk", "sqlalchemy"):
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec is not None else None
+        if not origin or not Path(importlib.util.cache_from_source(origin)).exists():
+            return False
+    return True
+
+
 def writes(calls: Calls) -> int:
     return sum(n for (_model, method), n in calls.items() if method not in READS)
 
@@ -664,6 +676,7 @@ def measure(
         "rerun_ratio": round(again.wall / first.wall, 3),
         "rerun_odoo_calls": sum(calls_again.values()),
         "rerun_odoo_writes": writes(calls_again),
+        "compiled_imports": compiled_imports(),
     }
     print(json.dumps(figures, indent=2))
     print(
@@ -754,7 +767,15 @@ def report(args: argparse.Namespace, f: dict[str, Any], started_at: datetime, ma
         machine_text=machine_text,
         notes="Each measured run gets a fresh Odoo sandbox in its own process; the Singer input is read from "
         "a file; the bare loop reads the same file and makes the writer's calls (same batches, domains, "
-        "fields, context), and the bench checks both made the same calls per model and method."
+        "fields, context), and the bench checks both made the same calls per model and method. "
+        + (
+            "target-odoo's imports (singer-sdk and SQLAlchemy: most of its start-up) had compiled bytecode, "
+            "as an installed plugin has."
+            if f["compiled_imports"]
+            else "target-odoo's imports (singer-sdk and SQLAlchemy: most of its start-up) had no compiled "
+            "bytecode (PYTHONDONTWRITEBYTECODE set, no __pycache__): every start compiled them from source, "
+            "which lengthens both runs and weighs most on the re-run."
+        )
         + (
             ""
             if full_size
