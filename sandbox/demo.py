@@ -1,4 +1,4 @@
-"""`make demo`: the flows between the two loopback sandboxes, each run twice by meltano.
+"""`make demo`: the flows between the loopback sandboxes, each run twice by meltano.
 
 1. Start the Odoo sandbox (the real Odoo 17 recordings plus generated products) and the Medusa sandbox.
 2. Mark two sale orders as storefront orders (`client_order_ref = MEDUSA-<id>`), one shipped and paid, one
@@ -9,7 +9,9 @@
    are acknowledged (`POST /odoo/orders/{id}/synced`) with their status events.
 5. Both again with `--full-refresh` (the taps re-read everything): the ledger's payload hashes stop every
    unchanged record, so neither Medusa nor Odoo sees a write.
-5. `--job odoo-to-jsonl` runs the inspection job instead and prints counts and samples from `output/`.
+6. The Linkit side (sandbox/demo_linkit.py): odoo-to-linkit and odoo-to-linkit-stock fill a Linkit sandbox,
+   a Linkit admin's changes come back with linkit-to-odoo, and everything again writes nothing.
+7. `--job odoo-to-jsonl` runs the inspection job instead and prints counts and samples from `output/`.
 
 Each demo starts fresh sandboxes, a fresh Meltano system database and a fresh ledger under `output/`.
 """
@@ -27,6 +29,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sandbox.demo_linkit import TOKEN as LINKIT_TOKEN
+from sandbox.demo_linkit import linkit_env, run_linkit_demo
+from sandbox.linkit import serve_linkit
 from sandbox.medusa import MedusaSandbox, serve_medusa
 from sandbox.odoo import OdooSandbox, serve_odoo
 
@@ -200,6 +205,9 @@ def run_medusa_demo(products: int, out: Path, install: bool = True) -> None:
         if resent or odoo_writes:
             raise SystemExit("demo: the second runs re-sent unchanged records")
         ledger = f"sqlite:///{out / 'ledger.sqlite'}"
+        with serve_linkit(api_token=LINKIT_TOKEN, port=0) as linkit:
+            print(f"\nLinkit sandbox {linkit.api_url}")
+            run_linkit_demo(odoo, linkit, meltano, env | linkit_env(linkit, ledger))
         print("\nThe runs in the sync ledger (odoo-hub history):", flush=True)
         subprocess.run(
             [str(Path(sys.executable).with_name("odoo-hub")), "history", "--ledger", ledger], check=True

@@ -1,4 +1,5 @@
-"""`make demo`'s program at a small size: medusa-to-odoo and odoo-to-medusa, each twice, through real meltano.
+"""`make demo`'s program at a small size, through real meltano: medusa-to-odoo and odoo-to-medusa, each twice;
+then odoo-to-linkit (+ stock, offers), a Linkit admin's changes back with linkit-to-odoo, and all again.
 
 The demo runs with this test's own Meltano system directory (`meltano_env`, plugins installed once per test
 run) and `--no-install`: it shares no Meltano state with other tests, workers or the developer's `.meltano/`.
@@ -39,3 +40,13 @@ def test_demo_delivers_then_resends_nothing(meltano_env: dict[str, str], tmp_pat
     assert re.search(r"^RUN\s+FLOW", out, re.M), "the ledger history was not shown"
     assert (tmp_path / "out" / "ledger.sqlite").exists()
     assert "sandbox-medusa-key" not in out + proc.stderr
+    # the Linkit side: Odoo -> Linkit, a Linkit admin's changes into Odoo once, then nothing re-sent
+    after = out[out.index("Linkit after the first run:") :]
+    counts = {k: int(n) for k, n in re.findall(r"^  (branches|products|skus)\s+(\d+)$", after, re.M)}
+    assert counts["branches"] == 4 and counts["products"] >= 200, after[:1000]
+    assert counts["skus"] == 4 * counts["products"]  # one per product x branch
+    assert "MISSING" not in out and re.search(r"^  stock\.quant\s+\S+ at WH: \[7\.0\]$", out, re.M), out
+    assert re.search(r'^  loyalty\.program\s+.*"active": false', out, re.M)
+    assert re.search(r'^  res\.partner\s+.*"mona@example\.com"', out, re.M)
+    assert "Linkit: unchanged records re-sent on the second runs: 0 to Linkit, 0 Odoo writes" in out
+    assert "sandbox-linkit-token" not in out + proc.stderr
