@@ -243,6 +243,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         "username": conn.get("username"),
         "url": strip_userinfo(str(conn.get("url") or "")) or None,
     }
+    if conn.get("notice"):  # e.g. /jsonrpc on Odoo 19: deprecated, removed in 20; an API key gives JSON-2
+        connection["notice"] = conn["notice"]
     readiness = read_and_assess(
         client,
         mapping,

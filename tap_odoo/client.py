@@ -14,7 +14,14 @@ from collections.abc import Generator, Mapping, Sequence
 
 import backoff
 
-from tap_odoo.errors import OdooAuthError, OdooConfigError, OdooFault, OdooHTTPError, OdooTransportError
+from tap_odoo.errors import (
+    OdooAuthError,
+    OdooConfigError,
+    OdooError,
+    OdooFault,
+    OdooHTTPError,
+    OdooTransportError,
+)
 from tap_odoo.transports import (
     RESEND_STALE,
     HttpConnection,
@@ -99,6 +106,7 @@ class OdooClient:
         self._uid: int | None = None
         self._version: dict[str, t.Any] | None = None
         self._login_lock = threading.Lock()
+        self._notice_logged = False
         self.calls = 0
         # Closes the sockets when the client is collected or the interpreter exits, whichever comes
         # first, so that no path (sync, discovery, --test, an error) leaves one for the GC to warn about.
@@ -186,6 +194,7 @@ class OdooClient:
         """``common.version()`` of the server."""
         if self._version is None:
             self._version = self._retrying(self.transport.version)
+            self._warn_deprecated()
         return self._version
 
     @property
@@ -201,13 +210,63 @@ class OdooClient:
         transport = self.transport
         try:
             uid = self._retrying(lambda: transport.authenticate(self.database, self.username, self._secret))
+        except OdooHTTPError as exc:
+            if transport.name == "json2" and exc.status == 404:
+                raise self._json2_not_served() from None
+            raise
         except OdooFault as fault:
             raise self._auth_error(fault.message.splitlines()[0][:200]) from None
         except OdooAuthError:
             raise self._auth_error() from None
         if not uid:
             raise self._auth_error()
+        self._warn_deprecated()
         return int(uid)
+
+    def _warn_deprecated(self) -> None:
+        """Log the protocol notice once, as soon as both the protocol and the server version are known
+        (after the login with ``auto``; at the first version() otherwise): no call is made for it."""
+        if self._notice_logged or self._transport is None or self._version is None:
+            return
+        self._notice_logged = True
+        notice = self.protocol_notice()
+        if notice:
+            LOGGER.warning("%s", notice)
+
+    def _json2_not_served(self) -> OdooConfigError:
+        """JSON-2 answered 404 (an HTML page): an Odoo before 19, or a database the server does not hold."""
+        try:
+            version = self._retrying(self._get_transport("jsonrpc").version)
+        except OdooError:
+            version = {}
+        found = str(version.get("server_version") or "")
+        if found and _version_major(version) < 19:
+            return OdooConfigError(
+                f"protocol: json2 needs Odoo 19 or later, and {self.url} runs Odoo {found}: set protocol "
+                "to auto (or jsonrpc / xmlrpc); the api_key works there as the password"
+            )
+        return OdooConfigError(
+            f"database: {self.url} answered HTTP 404 to JSON-2 for database {self.database!r} "
+            "(no such database on this server?): check database"
+        )
+
+    def protocol_notice(self) -> str | None:
+        """What to change when the protocol in use is deprecated on this server (JSON-RPC/XML-RPC on 19+)."""
+        protocol = self.protocol
+        if protocol == "json2" or self.server_major < 19:
+            return None
+        path = "/jsonrpc" if protocol == "jsonrpc" else "/xmlrpc"
+        if self.has_api_key:
+            fix = "set protocol to auto or json2 to use JSON-2 with your api_key"
+        else:
+            fix = (
+                "create an API key (Preferences > Account Security > New API Key) and set api_key "
+                "(odoo-hub: ODOO_API_KEY) to use JSON-2"
+            )
+        return (
+            f"Odoo {self.version().get('server_version')} at {self.url}: {path} is deprecated in Odoo 19 and "
+            f"removed in Odoo 20; {fix}"
+        )
 
     def check(self) -> dict[str, t.Any]:
         """Connection check: server version, uid, database, protocol (``tap-odoo --test`` style)."""
@@ -221,6 +280,7 @@ class OdooClient:
             "protocol": self.protocol,
             "username": self.username,
             "url": self.url,
+            **({"notice": notice} if (notice := self.protocol_notice()) else {}),
         }
 
     @property

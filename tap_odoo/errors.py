@@ -37,8 +37,8 @@ class OdooHTTPError(OdooError):
         self.status = status
 
 
-_INVALID_FIELD = re.compile(r"Invalid field '?([\w.]+?)'? on model")
-_INVALID_FIELD_LEAF = re.compile(r"Invalid field [\w.]+\.(\w+) in leaf")
+_INVALID_FIELD = re.compile(r"Invalid field '?([\w.]+?)'? on (?:model |')")  # 17: on model 'x'; 19: on 'x'
+_INVALID_FIELD_LEAF = re.compile(r"Invalid field [\w.]+\.(\w+) in (?:leaf|condition)")  # 17 | 19
 _FIELD_ACCESS = re.compile(r'access the fields? "?([\w, ]+?)"? on ')
 
 
@@ -71,7 +71,10 @@ class OdooFault(OdooError):
     @property
     def is_unknown_model(self) -> bool:
         """True when the model does not exist on the server."""
-        return "doesn't exist" in self.message and self.message.startswith("Object ")
+        message = self.message
+        if message.startswith("the model '") and message.endswith("' does not exist"):  # JSON-2 on 19
+            return True
+        return "doesn't exist" in message and message.startswith("Object ")
 
     def refused_fields(self) -> list[str]:
         """Field names the server refused to read (unknown field, field access rights)."""

@@ -19,9 +19,20 @@ BOOKKEEPING_SUFFIXES = ("_follower_ids",)
 
 Record = dict[str, t.Any]
 
+# Models whose ids are not integers, from the Odoo major version on: 19's account.root is keyed by the
+# account code prefix (account_root_id answers ["12", "12"]; 17 answered [49050, "12"]). fields_get does not
+# say so (the comodel is not even searchable on 19), hence this list; a many2one's id type follows it.
+STRING_ID_MODELS = {"account.root": 19}
 
-def field_schema(field: Mapping[str, t.Any]) -> dict[str, t.Any] | None:
-    """JSON Schema of one Odoo field, or None for a type we do not emit."""
+
+def id_type(relation: t.Any, major: int) -> str:
+    """JSON type of the ids of a many2one's comodel on an Odoo major version: integer or string."""
+    since = STRING_ID_MODELS.get(str(relation))
+    return "string" if since is not None and major >= since else "integer"
+
+
+def field_schema(field: Mapping[str, t.Any], major: int = 0) -> dict[str, t.Any] | None:
+    """JSON Schema of one Odoo field (of an Odoo ``major`` version), or None for a type we do not emit."""
     kind = field.get("type")
     schema: dict[str, t.Any]
     if kind in STRING_TYPES:
@@ -39,7 +50,10 @@ def field_schema(field: Mapping[str, t.Any]) -> dict[str, t.Any] | None:
     elif kind == "many2one":
         schema = {
             "type": ["object", "null"],
-            "properties": {"id": {"type": ["integer"]}, "name": {"type": ["string", "null"]}},
+            "properties": {
+                "id": {"type": [id_type(field.get("relation"), major)]},
+                "name": {"type": ["string", "null"]},
+            },
         }
     elif kind in ("one2many", "many2many"):
         schema = {"type": ["array", "null"], "items": {"type": ["integer"]}}
@@ -103,14 +117,16 @@ def default_fields(
     return sorted(names, key=lambda name: (name != "id", name))
 
 
-def stream_schema(fields_get: Mapping[str, Mapping[str, t.Any]], names: Iterable[str]) -> dict[str, t.Any]:
-    """JSON Schema (object) of a stream reading ``names`` of a model."""
+def stream_schema(
+    fields_get: Mapping[str, Mapping[str, t.Any]], names: Iterable[str], major: int = 0
+) -> dict[str, t.Any]:
+    """JSON Schema (object) of a stream reading ``names`` of a model on an Odoo ``major`` version."""
     properties: dict[str, t.Any] = {}
     for name in names:
         if name == "id":
             properties["id"] = {"type": ["integer"], "description": "ID"}
             continue
-        schema = field_schema(fields_get[name])
+        schema = field_schema(fields_get[name], major)
         if schema is not None:
             properties[name] = schema
     return {"type": "object", "properties": properties, "required": ["id"]}
@@ -151,14 +167,26 @@ class Normaliser:
     """Turns one raw Odoo row into a record matching ``stream_schema``, in place.
 
     Runs for every record, so the per-field steps are compiled into one straight-line function
-    (``self.fn``) instead of looping over field lists.
+    (``self.fn``) instead of looping over field lists. A many2one id of another JSON type than the schema
+    declares (``id_type``) goes through ``odd_id(field, id)``, whose answer is emitted: the stream widens its
+    schema there, so no record breaks the schema it was sent with.
     """
 
-    def __init__(self, fields_get: Mapping[str, Mapping[str, t.Any]], names: Iterable[str]):
+    def __init__(
+        self,
+        fields_get: Mapping[str, Mapping[str, t.Any]],
+        names: Iterable[str],
+        major: int = 0,
+        odd_id: Callable[[str, t.Any], t.Any] | None = None,
+    ):
         self.kinds: dict[str, str] = {}
+        self.id_types: dict[str, str] = {}
         for name in names:
             if name != "id":
                 self.kinds[name] = str(fields_get[name].get("type"))
+                if self.kinds[name] == "many2one":
+                    self.id_types[name] = id_type(fields_get[name].get("relation"), major)
+        self.odd_id = odd_id or _keep_id
         self.fn: Callable[[Record], Record] = self._compile()
 
     def _compile(self) -> Callable[[Record], Record]:
@@ -167,6 +195,8 @@ class Normaliser:
             "_json_object": _json_object,
             "_properties_definition": _properties_definition,
             "str": str,
+            "int": int,
+            "_odd_id": self.odd_id,
         }
         lines = ["def normalise(row):", "    get = row.get"]
         for name, kind in self.kinds.items():
@@ -174,9 +204,16 @@ class Normaliser:
             if kind == "boolean":
                 continue
             if kind == "many2one":
+                cls = "str" if self.id_types.get(name) == "string" else "int"
                 lines += [
                     f"    v = get({key})",
-                    f"    row[{key}] = {{'id': v[0], 'name': v[1] or None}} if v else None",
+                    "    if v:",
+                    "        i = v[0]",
+                    f"        if i.__class__ is not {cls}:",
+                    f"            i = _odd_id({key}, i)",
+                    f"        row[{key}] = {{'id': i, 'name': v[1] or None}}",
+                    "    else:",
+                    f"        row[{key}] = None",
                 ]
             elif kind == "datetime":
                 lines += [
@@ -216,6 +253,10 @@ class Normaliser:
         self.fn = self._compile()
 
 
+def _keep_id(name: str, value: t.Any) -> t.Any:
+    return value
+
+
 def to_odoo_datetime(value: str) -> str:
     """ISO 8601 (as in a bookmark or start_date) to Odoo's ``YYYY-MM-DD HH:MM:SS`` in UTC."""
     import datetime as dt
@@ -233,6 +274,7 @@ __all__ = [
     "_iso_datetime",
     "default_fields",
     "field_schema",
+    "id_type",
     "stream_schema",
     "to_odoo_datetime",
 ]

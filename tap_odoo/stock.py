@@ -1,12 +1,16 @@
 """The virtual ``stock_levels`` stream: product x warehouse quantities read through Odoo's context.
 
-Odoo computes ``qty_available`` & co. per warehouse when ``product.product`` is read with
-``context={"warehouse": <id>}``. The first run reads every storable product; later runs re-read only
-products whose ``stock.quant`` or ``stock.move`` rows changed since the bookmark.
+Odoo computes ``qty_available`` & co. per warehouse when ``product.product`` is read with the warehouse in
+the context: ``{"warehouse": <id>}`` up to 17, ``{"warehouse_id": <id>}`` on 19, which ignores 17's key and
+answers company-wide totals (recorded, shared/fixtures/odoo19/notable_reads.json). 18 was not recorded: it
+gets both keys. Storable products are ``type = product`` up to 17, ``is_storable`` from 18 on. The first
+run reads every storable product; later runs re-read only products whose ``stock.quant`` or ``stock.move``
+rows changed since the bookmark.
 """
 
 from __future__ import annotations
 
+import logging
 import typing as t
 from collections.abc import Iterable, Iterator
 
@@ -14,6 +18,7 @@ from singer_sdk import typing as th
 
 from tap_odoo.lean import LeanStream, prefetched
 from tap_odoo.schema import to_odoo_datetime
+from tap_odoo.streams import QuietDryRunAbort
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -44,7 +49,24 @@ SCHEMA = th.PropertiesList(
 Row = dict[str, t.Any]
 
 
-class StockLevelsStream(LeanStream):
+def warehouse_context(warehouse_id: int, major: int) -> dict[str, int]:
+    """The context key(s) that make an Odoo major version compute quantities for one warehouse."""
+    if major >= 19:
+        return {"warehouse_id": warehouse_id}
+    if major == 18:
+        return {"warehouse": warehouse_id, "warehouse_id": warehouse_id}
+    return {"warehouse": warehouse_id}
+
+
+class _NotResumableNote(logging.Filter):
+    """Drops singer-sdk's "Stream is assumed to be unsorted" warning: stock_levels is unsorted by design
+    (one watermark for the whole run; an interrupted run is read again), which the docs say once."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Stream is assumed to be unsorted")
+
+
+class StockLevelsStream(QuietDryRunAbort, LeanStream):
     """One record per storable product x warehouse."""
 
     name = "stock_levels"
@@ -55,6 +77,7 @@ class StockLevelsStream(LeanStream):
     def __init__(self, tap: TapOdoo):
         super().__init__(tap=tap, schema=SCHEMA, name="stock_levels")
         self._watermark_noted = False
+        self._major = tap.server_major
 
     def lean_path_allowed(self) -> bool:
         """Also needs every property selected: the records are built whole."""
@@ -66,7 +89,13 @@ class StockLevelsStream(LeanStream):
     def _increment_stream_state(self, latest_record: Row, *, context: Context | None = None) -> None:
         """Every record of a run carries the same watermark: noting the first one is enough."""
         if not self._watermark_noted:
-            super()._increment_stream_state(latest_record, context=context)
+            sdk_logger = logging.getLogger("singer_sdk")
+            note = _NotResumableNote()
+            sdk_logger.addFilter(note)
+            try:
+                super()._increment_stream_state(latest_record, context=context)
+            finally:
+                sdk_logger.removeFilter(note)
             self._watermark_noted = True
 
     def _context(self, **extra: t.Any) -> dict[str, t.Any]:
@@ -79,22 +108,15 @@ class StockLevelsStream(LeanStream):
         return context
 
     def _latest_change(self) -> str | None:
-        latest: str | None = None
-        for model in ("stock.quant", "stock.move"):
-            rows = self.client.search_read(
-                model,
-                [],
-                ["write_date"],
-                limit=1,
-                order="write_date desc, id desc",
-                context={"active_test": False},
-            )
-            if rows and rows[0].get("write_date"):
-                latest = max(latest or "", rows[0]["write_date"])
-        return latest
+        """The watermark: the latest quant or move write_date, asked once per run (shared with the
+        related-changes probes of the model streams, see TapOdoo.latest_write_date)."""
+        tap = t.cast("TapOdoo", self._tap)
+        found = [tap.latest_write_date(model, self._context()) for model in ("stock.quant", "stock.move")]
+        return max((when for when in found if when), default=None)
 
     def _storable_domain(self) -> list[t.Any]:
-        fields = self.client.fields_get("product.product", ["type"])
+        tap = t.cast("TapOdoo", self._tap)
+        fields = tap.model_fields("product.product") or {}  # the fields_get discovery made: no second call
         if "is_storable" in fields:  # Odoo 18+
             return [["is_storable", "=", True]]
         return [["type", "=", "product"]]
@@ -189,7 +211,10 @@ class StockLevelsStream(LeanStream):
             for index, warehouse in enumerate(warehouses):
                 fields = ["default_code", *QUANTITIES] if index == 0 else list(QUANTITIES)
                 rows = self.client.read(
-                    "product.product", chunk, fields, context=self._context(warehouse=warehouse["id"])
+                    "product.product",
+                    chunk,
+                    fields,
+                    context=self._context(**warehouse_context(warehouse["id"], self._major)),
                 )
                 if index == 0:
                     codes = {row["id"]: row.get("default_code") or None for row in rows}

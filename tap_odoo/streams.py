@@ -6,9 +6,13 @@ import datetime as dt
 import decimal
 import difflib
 import fnmatch
+import logging
+import sys
 import typing as t
 from collections.abc import Iterable, Iterator, Mapping
 
+from singer_sdk import Stream
+from singer_sdk.exceptions import AbortedSyncExceptionBase, RequestedAbortException
 from singer_sdk.helpers._util import utc_now
 
 from tap_odoo.errors import OdooFault
@@ -68,7 +72,27 @@ def matches(patterns: Iterable[str] | None, model: str) -> bool:
     return any(fnmatch.fnmatchcase(model, p) or fnmatch.fnmatchcase(name, p) for p in patterns or ())
 
 
-class OdooStream(LeanStream):
+def _many2one_id(schema: Mapping[str, t.Any], name: str) -> dict[str, t.Any] | None:
+    """The ``id`` sub-schema of a many2one property, if the schema has it."""
+    prop = (schema.get("properties") or {}).get(name) or {}
+    found = (prop.get("properties") or {}).get("id")
+    return found if isinstance(found, dict) else None
+
+
+class QuietDryRunAbort(Stream):
+    """``--test`` stops each stream after its first record; singer-sdk logs that stop as "An unhandled error
+    occurred". It is what was asked for, so it is logged at debug level; any other error stays an error."""
+
+    def log(self, message: str, *args: t.Any, level: int = logging.INFO, **kwargs: t.Any) -> None:
+        """Log a message; the dry run's requested stop is not an error."""
+        if level >= logging.ERROR and isinstance(
+            sys.exc_info()[1], AbortedSyncExceptionBase | RequestedAbortException
+        ):
+            level = logging.DEBUG
+        super().log(message, *args, level=level, **kwargs)
+
+
+class OdooStream(QuietDryRunAbort, LeanStream):
     """A stream over ``search_read`` of one model."""
 
     def __init__(self, tap: TapOdoo, model: str, fields_get: Mapping[str, Mapping[str, t.Any]]):
@@ -92,7 +116,8 @@ class OdooStream(LeanStream):
                     tap.logger.warning(
                         "%s.%s: %s has no field %r; ignored%s", setting, model, model, name, hint
                     )
-        schema = stream_schema(fields_get, self.field_names)
+        self.major = tap.server_major
+        schema = stream_schema(fields_get, self.field_names, self.major)
         self.detect_deletions = matches(config.get("detect_deletions"), model)
         if self.detect_deletions:
             schema["properties"]["_sdc_deleted_at"] = {
@@ -231,7 +256,7 @@ class OdooStream(LeanStream):
         if done and bookmark_iso:  # the bookmark second's ids stay "done" if nothing newer comes
             self._mark_value, self._mark_ids = bookmark_iso, sorted(done)
         fields = self.selected_fields()
-        normalise = Normaliser(self.fields_get, fields)
+        normalise = Normaliser(self.fields_get, fields, self.major, self._odd_id)
         parents = self._parent_bounds(context, start, fields)  # asked before reading: see _parent_bounds
         self.begin_records()
         track = self.replication_key is not None
@@ -252,10 +277,42 @@ class OdooStream(LeanStream):
                             self._mark_ids.append(row["id"])
                 yield row
         self._flush_bookmark()  # before singer-sdk finalises the state at the end of the stream
+        if track and self._mark_value:  # what a later stream of this run would otherwise probe for
+            t.cast("TapOdoo", self._tap).note_latest_write_date(
+                self.model, to_odoo_datetime(self._mark_value)
+            )
         if parents is not None:
             yield from self._parent_changes(context, start, done, parents, fields, normalise)
         if self.detect_deletions:
             yield from self._deleted_records(context)
+
+    def _odd_id(self, name: str, value: t.Any) -> t.Any:
+        """A many2one id of a type the schema does not declare (a comodel keyed by strings that
+        ``schema.STRING_ID_MODELS`` does not know, or a catalog discovered on another Odoo version): the
+        property takes that type too and the SCHEMA is sent again before the record, once per field."""
+        if not isinstance(value, int | str) or isinstance(value, bool):
+            value = str(value)
+        kind = "string" if isinstance(value, str) else "integer"
+        id_schema = _many2one_id(self.schema, name)
+        if id_schema is not None and kind not in id_schema["type"]:
+            id_schema["type"] = [*id_schema["type"], kind]
+            for stream_map in self.stream_maps:  # what the SCHEMA message is written from
+                mapped = _many2one_id(getattr(stream_map, "transformed_schema", None) or {}, name)
+                if mapped is not None and kind not in mapped["type"]:
+                    mapped["type"] = [*mapped["type"], kind]
+            self.logger.warning(
+                "%s.%s: Odoo answered the %s id %r (many2one to %s) where the schema declared %s; "
+                "the stream's SCHEMA is sent again with %s ids allowed",
+                self.name,
+                name,
+                kind,
+                value,
+                self.fields_get.get(name, {}).get("relation"),
+                " or ".join(t for t in id_schema["type"] if t != kind),
+                " or ".join(id_schema["type"]),
+            )
+            self._write_schema_message()
+        return value
 
     # related fields ----------------------------------------------------------------------------
 
@@ -270,11 +327,11 @@ class OdooStream(LeanStream):
         """
         if self.replication_key is None or not self.config.get("track_related_changes", True):
             return None
+        stored = self.get_context_state(context).get("related_since") or {}
         tap = t.cast("TapOdoo", self._tap)
         links = related_links(self.fields_get, fields, tap.model_fields)
         if not links:
             return None
-        stored = self.get_context_state(context).get("related_since") or {}
         now: dict[str, str] = {}
         later: dict[str, str] = {}
         for path, model in links.items():
@@ -291,15 +348,9 @@ class OdooStream(LeanStream):
 
     def _latest_write_date(self, model: str) -> str | None:
         """The latest ``write_date`` of a model (Odoo format), None if it has none or is not readable."""
+        tap = t.cast("TapOdoo", self._tap)
         try:
-            rows = self.client.search_read(
-                model,
-                [["write_date", "!=", False]],
-                ["write_date"],
-                limit=1,
-                order="write_date desc, id desc",
-                context={**self.odoo_context(), "active_test": False},
-            )
+            return tap.latest_write_date(model, {**self.odoo_context(), "active_test": False})
         except OdooFault as fault:
             self.logger.warning(
                 "%s: cannot read %s (%s); changes there are not followed",
@@ -308,7 +359,6 @@ class OdooStream(LeanStream):
                 fault.message.splitlines()[0][:200],
             )
             return None
-        return str(rows[0]["write_date"]) if rows and rows[0].get("write_date") else None
 
     def _parent_changes(
         self,

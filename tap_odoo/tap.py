@@ -15,7 +15,7 @@ from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
 
 from tap_odoo.client import PROTOCOLS, OdooClient
-from tap_odoo.errors import OdooAuthError, OdooError, OdooFault
+from tap_odoo.errors import OdooAuthError, OdooConfigError, OdooError, OdooFault
 from tap_odoo.schema import FIELDS_GET_ATTRIBUTES
 from tap_odoo.stock import REQUIRED_MODELS, StockLevelsStream
 from tap_odoo.streams import OdooStream
@@ -297,6 +297,37 @@ class TapOdoo(Tap):
             self._client = OdooClient.from_config(self.config)
         return self._client
 
+    @property
+    def server_major(self) -> int:
+        """Major version of the Odoo server (15..19): schemas, field names and context keys follow it."""
+        return self.client.server_major
+
+    def latest_write_date(self, model: str, context: t.Mapping[str, t.Any]) -> str | None:
+        """The latest ``write_date`` of a model (Odoo format), asked once per run however many streams
+        follow it (res.company is behind most of them); None if it has none. OdooFault if not readable.
+
+        The first answer (or what a stream of the model read earlier in the run, see
+        ``note_latest_write_date``) is a lower bound for every later stream of the run, which is what their
+        related-changes bounds and the stock_levels watermark need: a lower bound only re-reads more.
+        """
+        cache: dict[str, str | None] = self.__dict__.setdefault("_latest_write_dates", {})
+        if model not in cache:
+            rows = self.client.search_read(
+                model,
+                [["write_date", "!=", False]],
+                ["write_date"],
+                limit=1,
+                order="write_date desc, id desc",
+                context=context,
+            )
+            cache[model] = str(rows[0]["write_date"]) if rows and rows[0].get("write_date") else None
+        return cache[model]
+
+    def note_latest_write_date(self, model: str, write_date: str) -> None:
+        """A stream read its model up to ``write_date`` (Odoo format) earlier in this run: a lower bound of
+        the model's latest write_date for every later stream, so they need not probe it."""
+        self.__dict__.setdefault("_latest_write_dates", {}).setdefault(model, write_date)
+
     def close(self) -> None:
         """Close the client's connections (a later call reconnects)."""
         if getattr(self, "_client", None) is not None:
@@ -307,6 +338,7 @@ class TapOdoo(Tap):
         ``sync_complete``: every selected stream was read whole, so a target may send what it sums over
         them); close the connections, also when the sync fails. A tap that dies writes no mark. The mark is
         not read back: ``load_state`` takes only ``bookmarks`` from the state it is given."""
+        self.__dict__.pop("_latest_write_dates", None)  # probes are per run
         try:
             super().sync_all()
             streams = sorted(name for name, stream in self.streams.items() if stream.selected)
@@ -377,7 +409,7 @@ class TapOdoo(Tap):
             streams: list[Stream] = [OdooStream(self, m, fields[m]) for m in models if m in fields]
             if self.config.get("stock_levels", True) and set(REQUIRED_MODELS) <= available:
                 streams.append(StockLevelsStream(self))
-        except OdooAuthError as exc:
+        except (OdooAuthError, OdooConfigError) as exc:  # their messages name the server already
             raise ConfigValidationError(str(exc), errors=[str(exc)]) from None
         except OdooError as exc:
             message = f"Odoo at {self.config.get('url')}: {exc}"
@@ -385,8 +417,22 @@ class TapOdoo(Tap):
         return streams
 
     @classmethod
+    def cb_discover(cls, ctx: t.Any, param: t.Any, value: bool) -> None:
+        """``--discover``: a refused login (or setup) is one line and exit 1, with no traceback."""
+        try:
+            super().cb_discover(ctx, param, value)
+        except ConfigValidationError as exc:
+            for error in exc.errors or [str(exc)]:
+                cls.logger.error("%s", error)
+            ctx.exit(1)
+
+    @classmethod
     def cb_test(cls, ctx: t.Any, param: t.Any, value: str) -> None:
-        """``--test``: log server version, uid, database and protocol, then the SDK's one-record test."""
+        """``--test``: log server version, uid, database and protocol, then read one record per stream.
+
+        Exits 0 when every stream gave its record (the SDK's stop after one record is not logged as an
+        error, see QuietDryRunAbort), 1 with a one-line message when the server or a stream fails.
+        """
         if value and value != "disabled":
             config = ctx.params.get("config")
             tap = cls(
@@ -397,10 +443,18 @@ class TapOdoo(Tap):
             )
             try:
                 tap.logger.info("Connection check: %s", tap.client.check())
-            except OdooAuthError as exc:
+            except OdooError as exc:
                 tap.logger.error("%s", exc)
                 ctx.exit(1)
-        super().cb_test(ctx, param, value)
+            finally:
+                tap.close()
+        try:
+            super().cb_test(ctx, param, value)
+        except (OdooError, ConfigValidationError) as exc:
+            errors = getattr(exc, "errors", None) or [str(exc)]
+            for error in errors:
+                cls.logger.error("--test failed: %s", error)
+            ctx.exit(1)
 
 
 cli = TapOdoo.cli

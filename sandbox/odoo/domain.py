@@ -27,8 +27,9 @@ def _leaf_text(leaf: Any) -> str:
     return str(tuple(leaf)) if isinstance(leaf, list | tuple) else repr(leaf)
 
 
-def parse(domain: Any) -> Node:
-    """Parse a domain (implicit `&` between terms) into a tree; raise Odoo's ValueError when malformed."""
+def parse(domain: Any, major: int = 17) -> Node:
+    """Parse a domain (implicit `&` between terms) into a tree; raise Odoo's ValueError when malformed,
+    worded as the Odoo major version words it (recordings19/faults.json for 19)."""
     if domain in (None, False):
         domain = []
     if not isinstance(domain, list | tuple):
@@ -51,8 +52,12 @@ def parse(domain: Any) -> Node:
             if tuple(item) in (TRUE_LEAF, FALSE_LEAF):
                 return ("leaf", tuple(item))
             if not isinstance(left, str) or not isinstance(op, str) or op.lower() not in OPERATORS:
+                if major >= 19:
+                    raise OdooValueError(f"Invalid operator in condition {_leaf_text(item)}", "__init__")
                 raise OdooValueError(f"Invalid leaf {_leaf_text(item)}", "check_leaf")
             return ("leaf", (left, op.lower(), right))
+        if major >= 19:
+            raise OdooValueError(f"Domain() invalid item in domain: {item!r}", "__new__")
         raise OdooValueError(f"Invalid leaf {_leaf_text(item)}", "check_leaf")
 
     terms = []
@@ -164,13 +169,14 @@ def _compile_leaf(store: Store, model: str, leaf: tuple[Any, str, Any]) -> Predi
     path, op, value = leaf
     table = store.table(model)
     head, _, rest = path.partition(".")
+    where = "condition" if store.major >= 19 else "leaf"  # as each version words it
     if head not in table.fields:
-        raise OdooValueError(f"Invalid field {model}.{head} in leaf {_leaf_text(leaf)}", "_where_calc")
+        raise OdooValueError(f"Invalid field {model}.{head} in {where} {_leaf_text(leaf)}", "_where_calc")
     field = table.fields[head]
     ftype = field["type"]
     if rest:
         if ftype not in ("many2one", "one2many", "many2many") or field.get("relation") not in store.tables:
-            raise OdooValueError(f"Invalid field {model}.{path} in leaf {_leaf_text(leaf)}", "_where_calc")
+            raise OdooValueError(f"Invalid field {model}.{path} in {where} {_leaf_text(leaf)}", "_where_calc")
         sub = _compile_leaf(store, field["relation"], (rest, op, value))
         if ftype == "many2one":
             return lambda rid: (lambda t: bool(t) and sub(t))(store.raw_id(model, rid, head))

@@ -114,7 +114,7 @@ class AccessError(OdooError):
 
 class OdooValueError(OdooError):
     name = "builtins.ValueError"
-    status = 422
+    status = 500  # JSON-2 (19 only) answers 500 for it (recordings19/faults.json)
 
 
 class OdooAttributeError(OdooError):
@@ -124,7 +124,7 @@ class OdooAttributeError(OdooError):
 
 class OdooTypeError(OdooError):
     name = "builtins.TypeError"
-    status = 422
+    status = 500  # JSON-2 (19 only) answers 500 for it (recordings19/faults.json)
 
 
 class UnknownDatabase(OdooError):

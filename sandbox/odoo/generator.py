@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from sandbox.odoo import business
 from sandbox.odoo.business import round2
 from sandbox.odoo.lazy import LazyRows
 
@@ -40,6 +41,7 @@ def generate(store: Store, n: int, seed: int = 1) -> None:
     if n <= 0:
         return
     stock_locations = _warehouses(store)
+    vendors, customers = business.loc(store, business.VENDORS), business.loc(store, business.CUSTOMERS)
     categories = [c for c in store.tables["product.category"].ids]
     t_lo = store.tables["product.template"].next_id
     p_lo = store.tables["product.product"].next_id
@@ -64,8 +66,9 @@ def generate(store: Store, n: int, seed: int = 1) -> None:
         "default_code": code,
         "list_price": lambda i: price(i + shift),
         "categ_id": lambda i: categories[i % len(categories)],
-        "type": lambda i: "product",
+        "type": lambda i: "consu" if store.major >= 19 else "product",  # 19: consu + is_storable
         "detailed_type": lambda i: "product",
+        "is_storable": lambda i: True,
         "uom_id": lambda i: 1,
         "uom_po_id": lambda i: 1,
         "sale_ok": lambda i: True,
@@ -125,8 +128,10 @@ def generate(store: Store, n: int, seed: int = 1) -> None:
         "quantity": lambda j: 0.0,
         "product_uom": lambda j: 1,
         "state": lambda j: "assigned" if j % 2 == 0 else "confirmed",
-        "location_id": lambda j: 4 if j % 2 == 0 else stock_locations[(2 * j) % len(stock_locations)],
-        "location_dest_id": lambda j: stock_locations[(2 * j) % len(stock_locations)] if j % 2 == 0 else 5,
+        "location_id": lambda j: vendors if j % 2 == 0 else stock_locations[(2 * j) % len(stock_locations)],
+        "location_dest_id": lambda j: (
+            stock_locations[(2 * j) % len(stock_locations)] if j % 2 == 0 else customers
+        ),
         "company_id": lambda j: 1,
         "date": stamp,
         "create_date": stamp,

@@ -1,4 +1,5 @@
-"""Read the real Odoo 17 recordings in `recordings/` (and the records harvested from the cassettes)."""
+"""Read the real Odoo recordings: 17 in `recordings/` (plus the records harvested from the cassettes), 19 in
+`recordings19/` (a copy of shared/fixtures/odoo19: fields_get, records, faults, version, notable reads)."""
 
 from __future__ import annotations
 
@@ -8,40 +9,43 @@ from pathlib import Path
 from typing import Any
 
 RECORDINGS = Path(__file__).parent / "recordings"
+RECORDINGS_19 = Path(__file__).parent / "recordings19"
 CASSETTE_RECORDS = Path(__file__).parent / "cassette_records.json"
 
 
-def recordings_dir() -> Path:
-    """Folder of the recorded Odoo 17 data (fields_get, records, faults, version)."""
-    return RECORDINGS
+def recordings_dir(major: int = 17) -> Path:
+    """Folder of the recorded data of an Odoo major version: 19 for 19+, else the Odoo 17 recordings."""
+    return RECORDINGS_19 if major >= 19 else RECORDINGS
 
 
 @functools.cache
-def load_json(name: str) -> Any:
+def load_json(name: str, major: int = 17) -> Any:
     """A top-level recording file, e.g. `faults.json`."""
-    return json.loads((RECORDINGS / name).read_text(encoding="utf-8"))
+    return json.loads((recordings_dir(major) / name).read_text(encoding="utf-8"))
 
 
-def recorded_models() -> list[str]:
+def recorded_models(major: int = 17) -> list[str]:
     """Names of the models that have a `fields_get.json`."""
-    return sorted(p.name for p in RECORDINGS.iterdir() if (p / "fields_get.json").is_file())
+    root = recordings_dir(major)
+    return sorted(p.name for p in root.iterdir() if (p / "fields_get.json").is_file())
 
 
-def fields_get(model: str) -> dict[str, dict[str, Any]]:
+def fields_get(model: str, major: int = 17) -> dict[str, dict[str, Any]]:
     """The recorded full `fields_get()` of a model."""
-    data: dict[str, dict[str, Any]] = json.loads((RECORDINGS / model / "fields_get.json").read_text("utf-8"))
+    path = recordings_dir(major) / model / "fields_get.json"
+    data: dict[str, dict[str, Any]] = json.loads(path.read_text("utf-8"))
     return data
 
 
-def records(model: str) -> dict[str, Any]:
+def records(model: str, major: int = 17) -> dict[str, Any]:
     """The recorded `search_read` of a model: {"records": [...], "fields": [...], ...}."""
-    data: dict[str, Any] = json.loads((RECORDINGS / model / "records.json").read_text("utf-8"))
+    data: dict[str, Any] = json.loads((recordings_dir(major) / model / "records.json").read_text("utf-8"))
     return data
 
 
-def cassette_records() -> dict[str, dict[str, dict[str, Any]]]:
-    """Records seen in the cassettes' answers, {model: {id: {field: value}}} (see `harvest`)."""
-    if not CASSETTE_RECORDS.is_file():
+def cassette_records(major: int = 17) -> dict[str, dict[str, dict[str, Any]]]:
+    """Records seen in the 17 cassettes' answers, {model: {id: {field: value}}} (see `harvest`); 19: none."""
+    if major >= 19 or not CASSETTE_RECORDS.is_file():
         return {}
     raw: dict[str, dict[str, dict[str, Any]]] = json.loads(CASSETTE_RECORDS.read_text("utf-8"))
     return raw

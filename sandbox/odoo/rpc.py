@@ -112,11 +112,15 @@ class Services:
         """One model method call, counted and passed to the `on_call` hook first."""
         self.store.table(model)
         if name.startswith("_"):
+            shown = f"'{model}.{name}'" if self.sb.major >= 19 else name  # 19 names the model
             raise AccessError(
-                f"Private methods (such as {name}) cannot be called remotely.", "check_method_name"
+                f"Private methods (such as {shown}) cannot be called remotely.",
+                "check_method_name",
             )
         method = METHODS.get(name) or business.METHODS.get((model, name))
         if method is None:
+            if self.sb.major >= 19:  # as recorded (recordings19/faults.json unknown_method)
+                raise OdooAttributeError(f"The method '{model}.{name}' does not exist", "get_public_method")
             raise OdooAttributeError(f"type object {model!r} has no attribute {name!r}", "call_kw")
         self.sb.calls.add(model, name)
         hook = self.sb.on_call

@@ -20,6 +20,7 @@ from typing import Any
 from sandbox.odoo.business import XMLRPC_NONE_FAULT
 from sandbox.odoo.errors import NotFound, OdooError, Unauthorized, UserError
 from sandbox.odoo.generator import generate
+from sandbox.odoo.recordings import load_json
 from sandbox.odoo.rpc import VERSION_RE, Services
 from sandbox.odoo.store import Store
 from sandbox.odoo.switches import CallCounter, FaultSwitches
@@ -34,6 +35,7 @@ USERS = {  # login: (uid as recorded, password, may write)
     "admin": (2, "admin", True),
     "demo": (6, "demo", False),
 }
+
 
 Hook = Callable[[str, str, list[Any], dict[str, Any]], None]
 
@@ -60,7 +62,7 @@ class OdooSandbox:
         self.version = version
         self.db = db
         self.url = ""
-        self.store = Store(db)
+        self.store = Store(db, self.major)
         self.store.load_recordings()
         for login, (uid, password, can_write) in USERS.items():
             self.store.users[uid] = {
@@ -264,7 +266,9 @@ class Handler(BaseHTTPRequestHandler):
                 raise Unauthorized("Invalid apikey", "_auth_method_bearer")
             database = self.headers.get("X-Odoo-Database")
             if database is not None and database != self.sb.db:
-                raise NotFound(f"Database {database!r} not found", "_serve_db")
+                page = load_json("faults.json", 19)["unknown_database"]["body_text"]  # as a 19 answers
+                self._send(404, page.encode(), "text/html; charset=utf-8")
+                return
             try:
                 payload = json.loads(body or b"{}")
             except ValueError as exc:
@@ -273,7 +277,7 @@ class Handler(BaseHTTPRequestHandler):
                 raise _bad_request("The body must be a JSON object of named arguments")
             context = payload.get("context") or {}
             if model not in self.sb.store.tables:
-                raise NotFound(f"Object {model} doesn't exist", "json2")
+                raise NotFound(f"the model '{model}' does not exist", "web_json_2_rpc")
             result = self.sb.services.json2(uid, model, method, payload)
             self._send(200, json.dumps(result).encode(), "application/json; charset=utf-8")
         except OdooError as exc:

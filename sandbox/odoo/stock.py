@@ -1,4 +1,9 @@
-"""Product quantities computed from quants and moves, honouring `warehouse` / `location` in the context."""
+"""Product quantities computed from quants and moves, honouring `location` and the warehouse in the context.
+
+The warehouse's context key is `warehouse` up to Odoo 17 and `warehouse_id` on 19, which ignores 17's key and
+answers company-wide totals (recordings19/notable_reads.json). 18 is not recorded: ASSUMPTION, it reads
+`warehouse_id` and, when that is absent, `warehouse`.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +16,23 @@ QTY_FIELDS = {"qty_available", "virtual_available", "free_qty", "incoming_qty", 
 OPEN_MOVE_STATES = {"waiting", "confirmed", "assigned", "partially_available"}
 
 
+def warehouse_in(context: dict[str, Any], major: int) -> Any:
+    """The warehouse(s) the context asks for, read under the key the Odoo version reads."""
+    if major >= 19:
+        return context.get("warehouse_id")
+    if major == 18:
+        return context.get("warehouse_id") or context.get("warehouse")
+    return context.get("warehouse")
+
+
 def locations(store: Store, context: dict[str, Any]) -> set[int]:
-    """Internal locations the quantities count: `location` > `warehouse` > every warehouse (as Odoo does)."""
+    """Internal locations the quantities count: `location` > the warehouse > every warehouse (as Odoo)."""
     if context.get("location"):
         roots = store.resolve_ids("stock.location", context["location"])
     else:
+        asked = warehouse_in(context, store.major)
         warehouses = (
-            store.resolve_ids("stock.warehouse", context["warehouse"])
-            if context.get("warehouse")
-            else list(store.all_ids("stock.warehouse"))
+            store.resolve_ids("stock.warehouse", asked) if asked else list(store.all_ids("stock.warehouse"))
         )
         roots = [store.raw_id("stock.warehouse", w, "view_location_id") for w in warehouses]
         roots = [r for r in roots if r]

@@ -294,8 +294,9 @@ class Table:
 class Store:
     """All models of the sandbox database."""
 
-    def __init__(self, db: str = "demo17") -> None:
+    def __init__(self, db: str = "demo17", major: int = 17) -> None:
         self.db = db
+        self.major = major  # 19+: the Odoo 19 recordings (fields, records); else Odoo 17's
         self.lock = threading.RLock()
         self.tables: dict[str, Table] = {}
         self.names: dict[tuple[str, int], str] = {}  # recorded display names of many2one targets
@@ -366,8 +367,8 @@ class Store:
     # ------------------------------------------------------------------ loading
     def load_recordings(self) -> None:
         """Create the recorded models with their fields and seed the recorded records."""
-        for model in recordings.recorded_models():
-            self.tables[model] = Table(model, recordings.fields_get(model))
+        for model in recordings.recorded_models(self.major):
+            self.tables[model] = Table(model, recordings.fields_get(model, self.major))
         for model, fields in business.SYNTHESIZED_FIELDS.items():
             self.tables[model] = Table(model, dict(fields))
         for model, table in self.tables.items():
@@ -379,7 +380,7 @@ class Store:
         for model, table in self.tables.items():
             if model in business.SYNTHESIZED_FIELDS:
                 continue
-            for rec in recordings.records(model)["records"]:
+            for rec in recordings.records(model, self.major)["records"]:
                 table.add_row(rec["id"], self._internal(table, rec))
         self._merge_cassette_records()
         models = Table("ir.model", dict(IR_MODEL_FIELDS))
@@ -405,7 +406,7 @@ class Store:
         That is past the recorded rows, past the record count the recording noted (`index.json`:
         some models were recorded only in part) and past every id a recorded row points at.
         """
-        totals = recordings.load_json("index.json").get("models", {})
+        totals = recordings.load_json("index.json", self.major).get("models", {})
         for model, table in self.tables.items():
             total = totals.get(model, {}).get("total") or 0
             table.next_id = max(table.next_id, total + 1, business.FIRST_IDS.get(model, 1))
@@ -435,7 +436,7 @@ class Store:
 
     def _merge_cassette_records(self) -> None:
         """Fill in records and values only the cassettes show (e.g. products 56-77 and their templates)."""
-        harvested = recordings.cassette_records()
+        harvested = recordings.cassette_records(self.major)
         for model, order in harvested.pop("_field_order", {}).items():
             names = [order[str(i)]["name"] for i in range(len(order))]
             fields = self.tables[model].fields
@@ -669,6 +670,8 @@ class Store:
     def parse_order(self, model: str, order: str | None) -> list[tuple[str, bool]]:
         table = self.table(model)
         text = order or DEFAULT_ORDER.get(model, "id")
+        if not order and self.major >= 19:  # 19's products sort on is_favorite (priority is gone)
+            text = text.replace("priority desc", "is_favorite desc")
         keys: list[tuple[str, bool]] = []
         for part in text.split(","):
             words = part.strip().split()
@@ -698,7 +701,7 @@ class Store:
 
     def _tree(self, model: str, domain: Any, context: dict[str, Any], uid: int) -> dom.Node:
         table = self.table(model)
-        tree = dom.parse(domain)
+        tree = dom.parse(domain, self.major)
         extra: list[Any] = []
         if table.has_active and context.get("active_test", True) and not dom.mentions(tree, "active"):
             extra.append(("active", "=", True))
@@ -798,9 +801,8 @@ class Store:
         table = self.table(model)
         for name in fields:
             if name not in table.fields:
-                raise OdooValueError(
-                    f"Invalid field {name!r} on model {model!r}", "_determine_fields_to_fetch"
-                )
+                where = f"{model!r}" if self.major >= 19 else f"model {model!r}"  # 19 dropped "model"
+                raise OdooValueError(f"Invalid field {name!r} on {where}", "_determine_fields_to_fetch")
 
     def read(
         self,
@@ -1048,9 +1050,12 @@ class Store:
             self.table(model)
             self.check_access(uid, model, "create")
             if isinstance(vals_list, dict):
+                self.check_fields(model, vals_list)
                 return self._create_one(model, vals_list, uid, now)
             if not isinstance(vals_list, list) or not all(isinstance(v, dict) for v in vals_list):
                 raise OdooTypeErrorLike(model)
+            for vals in vals_list:
+                self.check_fields(model, vals)
             return [self._create_one(model, vals, uid, now) for vals in vals_list]
 
     def _create_one(
@@ -1059,6 +1064,8 @@ class Store:
         table = self.table(model)
         stamp = self._clock(now or self._stamp)
         self._stamp = stamp
+        if self.major >= 19:  # the rules are 17's: drop what they set of fields 19 removed (stock.move name)
+            vals = {k: v for k, v in vals.items() if k in table.fields}
         self.check_fields(model, vals)
         vals = {k: v for k, v in vals.items() if k not in MAGIC_FIELDS}
         instead = business.create_instead(self, model, vals, uid)
@@ -1073,6 +1080,8 @@ class Store:
                     tmpl_vals[related.split(".")[1]] = vals.pop(name)
             vals["product_tmpl_id"] = self._create_one("product.template", tmpl_vals, uid, now, variant=False)
         vals = business.before_create(self, model, vals, uid)
+        if self.major >= 19:  # likewise their 17 defaults (stock.picking date, ...)
+            vals = {k: v for k, v in vals.items() if k in table.fields}
         rid = table.next_id
         row: dict[str, Any] = {"id": rid, "create_date": stamp, "write_date": stamp}
         if "create_uid" in table.fields:
@@ -1082,7 +1091,8 @@ class Store:
             row["active"] = True
         if model == "product.template":  # product.product reads them through its template
             row.setdefault("type", "consu")
-            row.setdefault("detailed_type", "consu")
+            if "detailed_type" in table.fields:
+                row.setdefault("detailed_type", "consu")
         for name, spec in table.fields.items():
             if spec["type"] in ("one2many", "many2many") and spec.get("store"):
                 row[name] = []

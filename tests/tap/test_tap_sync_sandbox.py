@@ -471,7 +471,7 @@ def test_every_supported_version_as_a_read_only_user(version: str) -> None:
             config["api_key"] = sb.users["demo"]["api_key"]
         run = run_tap(config)
         assert run.tap.client.protocol == ("json2" if version == "19.0" else "jsonrpc")
-        assert len(run.records("product_product")) == 92
+        assert len(run.records("product_product")) == (70 if version == "19.0" else 92)  # 19: its recordings
         assert run.records("sale_order") and run.records("stock_picking") and run.records("stock_levels")
 
 
