@@ -228,13 +228,23 @@ class SyncEngine:
 
     def source_hash(self, entity: str, record: Mapping[str, Any]) -> str:
         """sha256 of what a payload of ``entity`` is built from: the record (canonical JSON), the mapping's
-        :meth:`~etl.mapping.Mapping.fingerprint` and the settings (secrets left out: ``etl.ledger.scrub``)."""
+        :meth:`~etl.mapping.Mapping.fingerprint` and the settings (secrets left out: ``etl.ledger.scrub``),
+        and the payload schema it is checked against (a new schema checks every payload again)."""
         fingerprint = self._fingerprints.get(entity)
         if fingerprint is None:
             settings = payload_hash(scrub(self.config))
-            fingerprint = payload_hash([self.mapping.fingerprint(entity), settings])
+            schema = self._schema_text(entity)
+            fingerprint = payload_hash([self.mapping.fingerprint(entity), settings, schema])
             self._fingerprints[entity] = fingerprint
         return payload_hash([fingerprint, record])
+
+    def _schema_text(self, entity: str) -> str | None:
+        if self.validator is None or not self.validator.has_schema(entity):
+            return None
+        try:
+            return self.validator.schema_path(entity).read_text(encoding="utf-8")
+        except OSError:
+            return None
 
     def fresh(self, entity: str, records: Iterable[tuple[str | None, Mapping[str, Any]]]) -> list[Fresh]:
         """The ``(stream, record)`` pairs whose source changed since their last accepted payload, each with

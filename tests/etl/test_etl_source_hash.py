@@ -5,13 +5,14 @@ built and compared by payload as before. Loopback shop API, real SQLite ledger."
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from etl_shop import MAPPING, ShopServer
+from etl_shop import MAPPING, PRODUCT_SCHEMA, ShopServer
 from test_etl_sink import TOKEN
 from test_etl_sink import engine as sink_engine
 
@@ -112,6 +113,18 @@ def test_a_changed_setting_or_lookup_rebuilds_and_sends_what_changed(
     summary = moved.over("stock_levels", ROWS)
     assert (moved.built, summary.sent, summary.unchanged) == (3, 1, 2)
     assert shop.stock[("A", "loc_chicago_2")] == 1.0
+
+
+def test_a_new_payload_schema_checks_every_payload_again(
+    run: Callable[..., Run], ledger: Ledger, tmp_path: Path
+) -> None:
+    run().over("product_template", products(3))
+    stricter = run()  # validates on intake: the records the new schema refuses are dead letters again
+    schema = {**PRODUCT_SCHEMA, "properties": {"price": {"type": "integer", "maximum": 5000}}}
+    (tmp_path / "schemas" / "product.json").write_text(json.dumps(schema))
+    summary = stricter.over("product_template", products(3))
+    assert (stricter.built, summary.failed, summary.sent) == (3, 3, 0)
+    assert all("maximum" in d.reason for d in ledger.dead_letters("shop"))
 
 
 def test_secrets_are_left_out_of_the_source_hash(run: Callable[..., Run], ledger: Ledger) -> None:
