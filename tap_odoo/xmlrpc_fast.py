@@ -50,7 +50,7 @@ _PASSES: tuple[tuple[bytes, bytes], ...] = (
 # Rare in Odoo's answers: only tried when a tag is left after the passes above.
 _RARE_PASSES: tuple[tuple[bytes, bytes], ...] = (
     (b"<value><struct>\n</struct></value>", b"{}"),
-    (b"<value><nil/></value>", b"null"),
+    (b"<value><nil/></value>", b"null"),  # answers with allow_none: Odoo marshals None as False
     (b"<value><i4>", b""),
     (b"</i4></value>", b""),
     (b"<value><i8>", b""),
@@ -64,21 +64,37 @@ _ENTITIES: tuple[tuple[bytes, bytes], ...] = (
 )
 
 
-def _as_json(data: bytes) -> bytes | None:
-    """The JSON text of the answer's result, or None if the answer is not in Odoo's usual layout."""
-    head = _HEAD.match(data)
-    if head is None or not data.endswith(_TAIL):
-        return None
-    if b"\r" in data:
-        return None  # XML turns CR into LF in text; leave that to expat
-    text = data
-    if b"\\" in text:
+# Where a page is cut into pieces: between two structs of an array (two records of a page). Only the
+# array separator spans the cut, so the pieces are converted alone and joined with a comma.
+_CUT = b"</struct></value>\n<value><struct>"
+_CUT_AFTER = len(b"</struct></value>\n")
+_PIECE = 1 << 22  # 4 MiB of XML at a time: a page is never copied whole (peak memory)
+
+
+def _pieces(data: bytes) -> t.Iterator[bytes]:
+    """``data`` in pieces of about ``_PIECE`` bytes, cut only at ``_CUT`` (a small answer: itself)."""
+    start = 0
+    while len(data) - start > _PIECE:
+        cut = data.find(_CUT, start + _PIECE)
+        if cut < 0:
+            break
+        yield data[start : cut + _CUT_AFTER]
+        start = cut + _CUT_AFTER
+    yield data[start:] if start else data
+
+
+def _replace_all(text: bytes, escape_backslash: bool, escape_quote: bool) -> bytes:
+    if escape_backslash:
         text = text.replace(b"\\", b"\\\\")
-    if b'"' in text:
+    if escape_quote:
         text = text.replace(b'"', b'\\"')
     for old, new in _PASSES:
         text = text.replace(old, new)
-    text = text[head.end() : len(text) - len(_TAIL)]
+    return text
+
+
+def _finish(text: bytes) -> bytes | None:
+    """Rare tags and the entities of a converted piece; None if a tag or a character reference is left."""
     if b"<" in text:
         for old, new in _RARE_PASSES:
             text = text.replace(old, new)
@@ -91,6 +107,33 @@ def _as_json(data: bytes) -> bytes | None:
             return None  # a character reference (&#...;): expat's job
         text = text.replace(b"&amp;", b"&")
     return text
+
+
+def _as_json(data: bytes) -> bytes | None:
+    """The JSON text of the answer's result, or None if the answer is not in Odoo's usual layout."""
+    head = _HEAD.match(data)
+    if head is None or not data.endswith(_TAIL):
+        return None
+    if b"\r" in data:
+        return None  # XML turns CR into LF in text; leave that to expat
+    text = _convert(data, head.end())
+    if text is None and b"<nil/></value>" in data:  # xmlrpc.client writes no newline after a nil
+        text = _convert(data.replace(b"<nil/></value>", b"<nil/></value>\n"), head.end())
+    return text
+
+
+def _convert(data: bytes, head: int) -> bytes | None:
+    """The JSON text between the first ``head`` bytes and the tail, converted piece by piece."""
+    escape = (b"\\" in data, b'"' in data)
+    converted = [_replace_all(piece, *escape) for piece in _pieces(data)]  # no pass touches head or tail
+    converted[0] = converted[0][head:]
+    converted[-1] = converted[-1][: -len(_TAIL)]
+    for index, text in enumerate(converted):
+        finished = _finish(text)
+        if finished is None:
+            return None
+        converted[index] = finished
+    return converted[0] if len(converted) == 1 else b",".join(converted)
 
 
 FALLBACK = object()  # what ``decode_fast`` returns for an answer it leaves to xmlrpc.client

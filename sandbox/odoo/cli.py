@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import signal
 import sys
 import threading
 from types import FrameType
 
+from sandbox.odoo import realcost
 from sandbox.odoo.server import OdooSandbox, start
 
 
@@ -42,6 +44,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="product writes per second in the background (concurrent writes)",
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated data, faults and churn")
+    parser.add_argument(
+        "--real-cost",
+        action="store_true",
+        help="answer object calls as slowly as the recorded real Odoo 17 (per call, per record and field)",
+    )
     args = parser.parse_args(argv)
     for name in ("error_rate", "drop_rate"):
         if not 0.0 <= getattr(args, name) <= 1.0:
@@ -104,6 +111,7 @@ def main(argv: list[str]) -> int:
         drop_rate=args.drop_rate,
         seed=args.seed,
     )
+    rates = realcost.install(sb) if args.real_cost else None
     try:
         server, thread = start(sb, args.host, args.port)
     except OSError as exc:
@@ -117,8 +125,14 @@ def main(argv: list[str]) -> int:
     def on_signal(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
+    def on_report(signum: int, frame: FrameType | None) -> None:
+        counts = sb.calls.take()
+        calls = {f"{model} {method}": count for (model, method), count in sorted(counts.items())}
+        print(f"calls: {json.dumps(calls)}", flush=True)
+
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGUSR1, on_report)  # benches count a run's calls: print them and start over
     if args.churn:
         threading.Thread(target=churn, args=(sb, args.churn, args.seed, stop), daemon=True).start()
     users = sb.users
@@ -127,6 +141,12 @@ def main(argv: list[str]) -> int:
     print(f"  login admin/{admin['password']} (uid {admin['uid']}, full rights)", flush=True)
     print(f"  login demo/{demo['password']} (uid {demo['uid']}, read-only)", flush=True)
     print("  JSON-2 / API keys: the fixed demo keys of docs/sandbox-odoo.md", flush=True)
+    if rates is not None:
+        print(
+            f"  real cost (recordings/throughput.json): {rates.call * 1e3:.1f} ms per call; a read also "
+            f"{rates.record * 1e6:.0f} us + {rates.record_per_field * 1e6:.1f} us per field, per record",
+            flush=True,
+        )
     print(f"  products: {sb.store.tables['product.product'].count()}  (Ctrl-C to stop)", flush=True)
     stop.wait()
     server.stop()

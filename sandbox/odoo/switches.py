@@ -80,3 +80,10 @@ class CallCounter(Counter[tuple[str, str]]):
     def reset(self) -> None:
         with self._lock:
             self.clear()
+
+    def take(self) -> dict[tuple[str, str], int]:
+        """The counts so far, and start over (one snapshot, no call lost in between)."""
+        with self._lock:
+            counts = dict(self)
+            self.clear()
+            return counts

@@ -141,6 +141,17 @@ def test_generated_nested_answers_decode_like_xmlrpc_client() -> None:
         assert typed(xmlrpc_fast.loads(data)) == typed(stdlib(data))
 
 
+def test_a_page_cut_into_pieces_decodes_as_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages are converted in pieces cut between two structs: cut everywhere, the result is the same."""
+    monkeypatch.setattr(xmlrpc_fast, "_PIECE", 1)
+    page = product_page(30)
+    nested = answer([{"a": [{"b": 1}, {"c": [{}, {"d": None}]}]}, {"e": "x"}, [{"f": 2.5}, {"g": "\\"}]])
+    for data in (page, nested):
+        assert xmlrpc_fast._as_json(data) is not None
+        assert typed(xmlrpc_fast.loads(data)) == typed(stdlib(data))
+    assert len(list(xmlrpc_fast._pieces(page))) == 30  # one piece per record
+
+
 @pytest.mark.parametrize(
     ("body", "fast_path"),
     [
@@ -190,7 +201,7 @@ def _cpu_and_peak(decode: Callable[[bytes], t.Any], data: bytes) -> tuple[float,
 
 
 def test_a_real_shaped_page_costs_less_cpu_and_no_more_memory_than_xmlrpc_client() -> None:
-    data = product_page(500)
+    data = product_page(300)
     assert xmlrpc_fast.decode_fast(data) is not xmlrpc_fast.FALLBACK
     assert typed(xmlrpc_fast.loads(data)) == typed(stdlib(data))
     fast_cpu, fast_peak = _cpu_and_peak(xmlrpc_fast.loads, data)
