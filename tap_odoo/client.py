@@ -33,6 +33,7 @@ from tap_odoo.transports import (
 
 LOGGER = logging.getLogger("tap_odoo.client")
 PROTOCOLS = ("auto", "xmlrpc", "jsonrpc", "json2")
+_NOTICES_LOGGED: set[str] = set()
 
 
 def _wait_expo_or_retry_after(factor: float = 3.0) -> Generator[float, t.Any, None]:
@@ -230,7 +231,8 @@ class OdooClient:
             return
         self._notice_logged = True
         notice = self.protocol_notice()
-        if notice:
+        if notice and notice not in _NOTICES_LOGGED:  # once per process (--test makes two clients)
+            _NOTICES_LOGGED.add(notice)
             LOGGER.warning("%s", notice)
 
     def _json2_not_served(self) -> OdooConfigError:

@@ -442,7 +442,9 @@ class TapOdoo(Tap):
                 setup_mapper=False,
             )
             try:
-                tap.logger.info("Connection check: %s", tap.client.check())
+                checked = tap.client.check()
+                checked.pop("notice", None)  # the client has logged it as a warning already
+                tap.logger.info("Connection check: %s", checked)
             except OdooError as exc:
                 tap.logger.error("%s", exc)
                 ctx.exit(1)

@@ -11,10 +11,11 @@ import typing as t
 from pathlib import Path
 
 import pytest
-from tap_helpers import sandbox_config
+from tap_helpers import run_tap, sandbox_config
 
 from sandbox.odoo import serve_odoo
-from tap_odoo.errors import OdooFault
+from tap_odoo.client import OdooClient
+from tap_odoo.errors import OdooConfigError, OdooFault
 
 DEPRECATED = "is deprecated in Odoo 19 and removed in Odoo 20"
 
@@ -72,29 +73,36 @@ def test_a_sync_with_stock_levels_warns_nothing(sb17: t.Any, tmp_path: Path) -> 
     assert "WARNING" not in done.stderr and "| ERROR" not in done.stderr
 
 
-def test_json_rpc_on_19_is_said_once_and_json2_needs_19(tmp_path: Path) -> None:
+def test_json_rpc_on_19_is_said_once_and_json2_needs_19(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     with serve_odoo(products=0, version="19.0", seed=1, port=0) as sb19:
-        with_password = tap(sandbox_config(sb19, models=["res.country"], stock_levels=True), tmp_path)
-        with_key = sandbox_config(
-            sb19, models=["res.country"], password=None, api_key=sb19.users["admin"]["api_key"]
-        )
-        json2 = tap(with_key, tmp_path)
-        wrong_db = tap({**with_key, "database": "no_such_db", "protocol": "json2"}, tmp_path)
-    assert with_password.returncode == 0, with_password.stderr
-    notices = [line for line in with_password.stderr.splitlines() if DEPRECATED in line]
-    assert len(notices) == 1 and "/jsonrpc" in notices[0] and "api_key" in notices[0]
-    assert json2.returncode == 0 and DEPRECATED not in json2.stderr
-    assert wrong_db.returncode == 1 and "database" in wrong_db.stderr and "<" not in wrong_db.stderr
+        tested = tap(sandbox_config(sb19, models=["res.country"], stock_levels=True), tmp_path, "--test")
+        with caplog.at_level("WARNING", logger="tap_odoo.client"):
+            run_tap(sandbox_config(sb19, models=["res.country"], stock_levels=True))
+            with_password = [r.getMessage() for r in caplog.records if DEPRECATED in r.getMessage()]
+            caplog.clear()
+            key = sb19.users["admin"]["api_key"]
+            with_key = sandbox_config(sb19, models=["res.country"], password=None, api_key=key)
+            assert run_tap(with_key).tap.client.protocol == "json2"
+            assert not [r for r in caplog.records if DEPRECATED in r.getMessage()]
+        wrong_db = OdooClient.from_config({**with_key, "database": "no_such_db", "protocol": "json2"})
+        with pytest.raises(OdooConfigError, match="database") as err:
+            wrong_db.check()
+        assert "<" not in str(err.value)  # not the server's HTML 404 page
+    assert len(with_password) == 1 and "/jsonrpc" in with_password[0] and "api_key" in with_password[0]
+    assert tested.returncode == 0 and tested.stderr.count(DEPRECATED) == 1  # --test makes two clients
 
     with serve_odoo(products=0, version="16.0", seed=1, port=0) as sb16:
-        config = sandbox_config(sb16, password=None, api_key=sb16.users["admin"]["api_key"], protocol="json2")
-        for args in ((), ("--discover",)):
-            done = tap(config, tmp_path, *args)
-            assert done.returncode == 1
-            assert "json2 needs Odoo 19 or later" in done.stderr and "runs Odoo 16.0" in done.stderr
-            assert "set protocol to auto" in done.stderr
-            assert "<" not in done.stderr and "Traceback" not in done.stderr
-            assert sb16.users["admin"]["api_key"] not in done.stderr
+        key = sb16.users["admin"]["api_key"]
+        config = sandbox_config(sb16, password=None, api_key=key, protocol="json2")
+        done = tap(config, tmp_path, "--discover")
+        with pytest.raises(OdooConfigError) as err:
+            OdooClient.from_config(config).check()
+    assert done.returncode == 1 and str(err.value) in done.stderr
+    assert "json2 needs Odoo 19 or later" in done.stderr and "runs Odoo 16.0" in done.stderr
+    assert "set protocol to auto" in done.stderr
+    assert "<" not in done.stderr and "Traceback" not in done.stderr and key not in done.stderr
 
 
 @pytest.mark.parametrize(
