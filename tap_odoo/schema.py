@@ -56,7 +56,7 @@ def field_schema(field: Mapping[str, t.Any], major: int = 0) -> dict[str, t.Any]
             },
         }
     elif kind in ("one2many", "many2many"):
-        schema = {"type": ["array", "null"], "items": {"type": ["integer"]}}
+        schema = {"type": ["array", "null"], "items": {"type": [id_type(field.get("relation"), major)]}}
     elif kind in ("json", "properties"):
         schema = {"type": ["object", "null"]}
     elif kind == "properties_definition":

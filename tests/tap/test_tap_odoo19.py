@@ -143,3 +143,13 @@ def test_stock_levels_per_warehouse_with_two_warehouses(version: str) -> None:
         r["id"] for r in run.records("product_product") if r.get("is_storable") or r["type"] == "product"
     }
     assert {p for p, _ in levels} == storable  # 19: consu + is_storable; 17: type product
+
+
+@pytest.mark.parametrize(("major", "expected"), [(17, "integer"), (18, "integer"), (19, "string")])
+def test_relational_id_types_follow_the_comodel_and_version(major: int, expected: str) -> None:
+    many2one = tap_schema.field_schema({"type": "many2one", "relation": "account.root"}, major) or {}
+    many2many = tap_schema.field_schema({"type": "many2many", "relation": "account.root"}, major) or {}
+    assert many2one["properties"]["id"]["type"] == [expected]
+    assert many2many["items"]["type"] == [expected]
+    other = tap_schema.field_schema({"type": "many2one", "relation": "account.account"}, major) or {}
+    assert other["properties"]["id"]["type"] == ["integer"]
