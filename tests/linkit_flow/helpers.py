@@ -20,28 +20,29 @@ BRANCHES = {"WH": "WH", "SHOP": "SHOP", "E1": "EAST", "E2": "EAST"}
 __all__ = ["BRANCHES", "TOKEN", "WAREHOUSES", "expected_qty", "flow_input", "qty", "start_target"]
 
 
-def qty(i: int, code: str) -> int:
-    return (i * 7 + WAREHOUSES[code] * 3) % 41
+def qty(i: int, code: str, warehouses: dict[str, int] = WAREHOUSES) -> int:
+    return (i * 7 + warehouses[code] * 3) % 41
 
 
-def flow_input(n: int) -> str:
+def flow_input(n: int, warehouses: dict[str, int] = WAREHOUSES) -> str:
     """n products and their stock rows per warehouse, ending with the end-of-sync mark."""
     products = [product(i) for i in range(1, n + 1)]
     rows = [
-        stock_row(p["default_code"], p["id"], float(qty(i, code)), code, wid)
+        stock_row(p["default_code"], p["id"], float(qty(i, code, warehouses)), code, wid)
         for i, p in enumerate(products, start=1)
-        for code, wid in WAREHOUSES.items()
+        for code, wid in warehouses.items()
     ]
     return singer(products, rows)
 
 
-def expected_qty(n: int) -> dict[tuple[str, str], int]:
-    """(product iv_id, branch iv_id) -> the qty Linkit must end with (warehouses of a branch summed)."""
+def expected_qty(n: int, warehouses: dict[str, int] = WAREHOUSES) -> dict[tuple[str, str], int]:
+    """(product iv_id, branch iv_id) -> the qty Linkit must end with (warehouses of a branch summed; a
+    warehouse the `branches` setting does not name is the branch of its own code)."""
     out: dict[tuple[str, str], int] = {}
     for i in range(1, n + 1):
-        for code, branch in BRANCHES.items():
-            key = (f"GEN-{i:06d}", branch)
-            out[key] = out.get(key, 0) + qty(i, code)
+        for code in warehouses:
+            key = (f"GEN-{i:06d}", BRANCHES.get(code, code))
+            out[key] = out.get(key, 0) + qty(i, code, warehouses)
     return out
 
 

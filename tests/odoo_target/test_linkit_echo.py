@@ -63,7 +63,7 @@ def test_what_we_sent_comes_back_and_changes_nothing_a_count_made_in_linkit_arri
         sb.calls.reset()
         summary, flow = apply(config, skus)
         assert writes(sb) == 0 and quants(odoo) == before
-        # every SKU target-linkit sent is recognised (the others: SKUs Linkit made itself, at 0, never counted)
+        # every SKU target-linkit sent is recognised (the others: SKUs Linkit made itself at 0, never counted)
         echoes = flow.echo.echoes
         assert echoes >= len(sent) and summary.failed == 0
 
