@@ -48,7 +48,7 @@ class Run:
             self.built += 1
             return build(*args, **kwargs)
 
-        self.engine.mapping.build = counted  # type: ignore[method-assign]
+        self.engine.mapping.build = counted
 
     def over(self, stream: str, records: list[dict[str, Any]]) -> Any:
         for rec in records:

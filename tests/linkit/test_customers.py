@@ -90,7 +90,7 @@ def test_a_customer_deleted_in_linkit_is_created_again(linkit: LinkitSandbox, co
 def test_bad_customers_are_dead_letters_the_rest_delivered(
     linkit: LinkitSandbox, config: dict[str, Any]
 ) -> None:
-    changes = {
+    changes: dict[int, dict[str, Any]] = {
         9: {"email": None, "phone": None},  # Linkit cannot hold a customer without email or phone
         14: {"is_company": False, "name": "Azure Smith", "email": "not-an-email"},
         16: {"customer_rank": 1, "active": False},  # archived, never in Linkit: not created

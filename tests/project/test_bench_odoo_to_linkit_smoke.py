@@ -1,5 +1,5 @@
-"""bench/odoo_to_linkit.py runs end to end at a tiny size: every product with a SKU reaches Linkit with one SKU
-per branch (4 warehouses on 3 branches), and the unchanged re-run writes nothing (no timing is asserted)."""
+"""bench/odoo_to_linkit.py runs end to end at a tiny size: every product with a SKU reaches Linkit with one
+SKU per branch (4 warehouses on 3 branches), and the unchanged re-run writes nothing (no timing asserted)."""
 
 from __future__ import annotations
 
