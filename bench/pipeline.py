@@ -44,37 +44,16 @@ def odoo_tap_config(url: str, **config: Any) -> dict[str, Any]:
     return {"url": url, "database": "demo17", "username": "admin", "password": "admin", **config}
 
 
-def select_only(tap_config: Path, streams: set[str]) -> Path:
-    """A catalog with only ``streams`` selected (what a job's ``select:`` does); its path."""
-    found = subprocess.run(
-        [str(BIN / "tap-odoo"), "--config", str(tap_config), "--discover"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    catalog = json.loads(found.stdout)
-    for entry in catalog["streams"]:
-        for meta in entry.get("metadata", []):
-            if not meta.get("breadcrumb"):
-                meta["metadata"]["selected"] = entry["tap_stream_id"] in streams
-    path = tap_config.with_suffix(".catalog.json")
-    path.write_text(json.dumps(catalog))
-    return path
-
-
 def run(
     work: Path,
     tap_config: Path,
     target: str,
     target_config: Path,
     state: Path | None,
-    catalog: Path | None = None,
 ) -> tuple[float, int, str, str]:
     """One `tap-odoo | <target>` run: wall seconds, records the target read, its last STATE line, the tail
     of its stderr. A failed run stops the bench with that tail."""
     tap_cmd = [str(BIN / "tap-odoo"), "--config", str(tap_config)]
-    if catalog is not None:
-        tap_cmd += ["--catalog", str(catalog)]
     if state is not None:
         tap_cmd += ["--state", str(state)]
     started = time.perf_counter()
