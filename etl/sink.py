@@ -261,17 +261,28 @@ class SyncEngine:
             except MappingError:
                 key = None
             keyed.append((key, stream, rec))
-        return self._fresh(entity, keyed)
+        return self._fresh(entity, keyed)[0]
 
-    def _fresh(self, entity: str, keyed: list[Keyed]) -> list[Fresh]:
-        """:meth:`fresh` of records whose keys are known (None: the record has none)."""
+    def _fresh(self, entity: str, keyed: list[Keyed]) -> tuple[list[Fresh], dict[str, str | None] | None]:
+        """:meth:`fresh` of records whose keys are known (None: the record has none), and the accepted
+        payload hashes it read (None when it read none)."""
         if not self.source_compare or self.force:
-            return [Fresh(stream, rec, None) for _, stream, rec in keyed]
+            return [Fresh(stream, rec, None) for _, stream, rec in keyed], None
         hashed = [(key, Fresh(stream, rec, self.source_hash(entity, rec))) for key, stream, rec in keyed]
-        known = self.ledger.source_hashes(self.platform, entity, [k for k, _ in hashed if k is not None])
-        changed = [f for k, f in hashed if k is None or known.get(k) != f.source_hash]
+        return self._compare_sources(entity, hashed)
+
+    def _compare_sources(
+        self, entity: str, hashed: list[tuple[str | None, Fresh]]
+    ) -> tuple[list[Fresh], dict[str, str | None]]:
+        """The changed records, and the accepted payload hashes read with the source hashes (one read)."""
+        stored = self.ledger.binding_hashes(self.platform, entity, [k for k, _ in hashed if k is not None])
+        changed = []
+        for key, fresh in hashed:
+            payload, source = stored.get(key, (None, None)) if key is not None else (None, None)
+            if payload is None or source != fresh.source_hash:
+                changed.append(fresh)
         self._count_unchanged(entity, len(hashed) - len(changed))
-        return changed
+        return changed, {k: payload for k, (payload, _) in stored.items()}
 
     def item(
         self,
@@ -330,14 +341,22 @@ class SyncEngine:
         )
 
     def skip_unchanged(
-        self, entity: str, items: Iterable[OutboundItem], *, validate: bool | None = None
+        self,
+        entity: str,
+        items: Iterable[OutboundItem],
+        *,
+        validate: bool | None = None,
+        known: Mapping[str, str | None] | None = None,
     ) -> list[OutboundItem]:
         """The items whose payload differs from the last accepted one, read in one ledger query (a later item
         of the same key wins); the others are counted unchanged (one ``unchanged`` event per call). With
         ``validate`` (default: ``validate_changed_only``) the changed payloads are checked and an invalid one
-        becomes a dead letter."""
+        becomes a dead letter. ``known``: the accepted payload hashes when the caller read them already."""
         latest = {i.key: i for i in items}
-        known = {} if self.force else self.ledger.hashes(self.platform, entity, latest)
+        if self.force:
+            known = {}
+        elif known is None:
+            known = self.ledger.hashes(self.platform, entity, latest)
         check = None
         if validate is None:
             validate = self.validate_changed_only
@@ -471,13 +490,14 @@ class SyncEngine:
             if not records:
                 continue
             validate = not self.validate_changed_only
+            changed, known = self._fresh(name, records)
             built = (
                 self.item(name, f.record, f.stream, validate=validate, source_hash=f.source_hash)
-                for f in self._fresh(name, records)
+                for f in changed
             )
             items = [item for item in built if item is not None]
             if self.validate_changed_only or not self.claims:
-                items = self.skip_unchanged(name, items)
+                items = self.skip_unchanged(name, items, known=known)
             self.send(name, items)
 
     def send(

@@ -192,12 +192,10 @@ class DeadLetter:
     resolved_at: datetime | None
 
 
-_SOURCE_HASHES = select(s.bindings.c.key, s.bindings.c.source_hash).where(  # built once: read per batch
-    s.bindings.c.platform == bindparam("platform"),
+_BINDING_HASHES = select(s.bindings.c.key, s.bindings.c.payload_hash, s.bindings.c.source_hash).where(
+    s.bindings.c.platform == bindparam("platform"),  # built once: read per batch
     s.bindings.c.entity == bindparam("entity"),
     s.bindings.c.key.in_(bindparam("keys", expanding=True)),
-    s.bindings.c.payload_hash.is_not(None),
-    s.bindings.c.source_hash.is_not(None),
 )
 
 
@@ -439,17 +437,20 @@ class Ledger:
                 out.update({stored[row.key]: row.payload_hash for row in rows})
         return out
 
-    def source_hashes(self, platform: str, entity: str, keys: Iterable[str]) -> dict[str, str]:
-        """key -> source hash stored with the last accepted payload, for the keys whose binding has both
-        (chunked reads); see :meth:`etl.sink.SyncEngine.fresh`."""
+    def binding_hashes(
+        self, platform: str, entity: str, keys: Iterable[str]
+    ) -> dict[str, tuple[str | None, str | None]]:
+        """key -> (hash of the last accepted payload, hash of the source it was built from), for the keys
+        that have a binding (chunked reads): :meth:`hashes` and the source hashes of
+        :meth:`etl.sink.SyncEngine.fresh` in one read."""
         stored = {(k if len(k) <= KEY_LIMIT else short_key(k, KEY_LIMIT)): k for k in keys}
-        out: dict[str, str] = {}
+        out: dict[str, tuple[str | None, str | None]] = {}
         if not stored:
             return out
         with self.engine.connect() as conn:
             for part in _chunks(list(stored)):
-                rows = conn.execute(_SOURCE_HASHES, {"platform": platform, "entity": entity, "keys": part})
-                out.update({stored[key]: source for key, source in rows})
+                rows = conn.execute(_BINDING_HASHES, {"platform": platform, "entity": entity, "keys": part})
+                out.update({stored[key]: (payload, source) for key, payload, source in rows})
         return out
 
     def note_sources(self, platform: str, entity: str, sources: Mapping[str, tuple[str, str]]) -> None:

@@ -133,16 +133,16 @@ def test_upgrade_from_version_3_adds_source_hashes_and_keeps_bindings(ledger_url
     assert new.schema_version() == 4
     kept = new.get_binding("p", "product", "A")
     assert kept is not None and (kept.payload_hash, kept.remote_id, kept.odoo_id) == ("h1", "r1", 5)
-    assert kept.source_hash is None and new.source_hashes("p", "product", ["A"]) == {}
+    assert kept.source_hash is None and new.binding_hashes("p", "product", ["A"]) == {"A": ("h1", None)}
     # a record that builds the accepted payload again is known by its source from then on
     new.note_sources("p", "product", {"A": ("h1", "s1")})
     new.note_sources("p", "product", {"A": ("not-the-accepted-one", "s2")})  # left alone
-    assert new.source_hashes("p", "product", ["A", "B"]) == {"A": "s1"}
+    assert new.binding_hashes("p", "product", ["A", "B"]) == {"A": ("h1", "s1")}
     new.record_many("p", [Accepted("product", "B", "h2", source_hash="s3")], run_id=None)
     new.record_many("p", [Accepted("product", "A", "h3")], run_id=None)  # a payload of unknown source
-    assert new.source_hashes("p", "product", ["A", "B"]) == {"B": "s3"}
+    assert new.binding_hashes("p", "product", ["A", "B"]) == {"A": ("h3", None), "B": ("h2", "s3")}
     new.record_success(platform="p", entity="product", key="B", payload_hash="h4", run_id=None)
-    assert new.source_hashes("p", "product", ["B"]) == {}
+    assert new.binding_hashes("p", "product", ["B"]) == {"B": ("h4", None)}
 
 
 def _holder(url: str, keys: list[str]) -> tuple[subprocess.Popen[str], int]:
