@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from etl.progress import Progress
+from tap_odoo.stock import warehouse_context
 
 QUANTITIES = ("qty_available", "virtual_available", "free_qty", "incoming_qty", "outgoing_qty")
 
@@ -82,6 +83,7 @@ def stock_rows(
     if warehouse_codes:
         warehouses = [w for w in warehouses if w.get("code") in set(warehouse_codes)]
     domain = [*storable_domain(client), ["default_code", "!=", False]]
+    major = int(getattr(client, "server_major", 17))  # OdooClient's; a reader without it: 17's rules
     rows: list[dict[str, Any]] = []
     for wh in warehouses:
         products = read_all(
@@ -90,7 +92,11 @@ def stock_rows(
             domain,
             ["default_code", *QUANTITIES],
             page=page,
-            context={"warehouse": wh["id"], "active_test": True},
+            # the key each version reads: 19 ignores 17's `warehouse` and answers company-wide totals
+            context={
+                **warehouse_context(wh["id"], major),
+                "active_test": True,
+            },
             progress=progress,
         )
         for p in products:
