@@ -207,7 +207,7 @@ def run_medusa_demo(products: int, out: Path, install: bool = True) -> None:
         ledger = f"sqlite:///{out / 'ledger.sqlite'}"
         with serve_linkit(api_token=LINKIT_TOKEN, port=0) as linkit:
             print(f"\nLinkit sandbox {linkit.api_url}")
-            run_linkit_demo(odoo, linkit, meltano, env | linkit_env(linkit, ledger))
+            run_linkit_demo(odoo, linkit, meltano, env | linkit_env(linkit, ledger), ledger)
         print("\nThe runs in the sync ledger (odoo-hub history):", flush=True)
         subprocess.run(
             [str(Path(sys.executable).with_name("odoo-hub")), "history", "--ledger", ledger], check=True

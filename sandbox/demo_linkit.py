@@ -7,9 +7,10 @@
    offer; `meltano run linkit-to-odoo` brings them into Odoo: the branch's calendar, a partner, an inventory
    adjustment, an inactive loyalty program waiting for review. What target-linkit sent itself and comes back
    unchanged (every other SKU) changes nothing in Odoo.
-3. The Odoo -> Linkit jobs again: what Odoo changed because of Linkit (the counted stock, the partners now
-   bound to Linkit customers) goes out once.
-4. Everything again with `--full-refresh`: neither Linkit nor Odoo sees a write.
+
+Each step is checked (sandbox/demo_linkit_checks.py): Linkit ends equal to what Odoo implies, the admin's
+changes are in Odoo; the Odoo -> Linkit jobs again with `--full-refresh` write nothing to Linkit, and the
+pull again writes nothing to Odoo.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Any
 
 import requests
 
+from etl.ledger import Ledger
+from sandbox.demo_linkit_checks import check_changes_arrived, check_linkit_equals_odoo
 from sandbox.linkit import LinkitSandbox
 from sandbox.odoo import OdooSandbox
 
@@ -130,25 +133,29 @@ def show_odoo_side(odoo: OdooSandbox, made: dict[str, Any]) -> None:
 
 
 def run_linkit_demo(
-    odoo: OdooSandbox, linkit: LinkitSandbox, meltano: Callable[..., None], env: dict[str, str]
+    odoo: OdooSandbox,
+    linkit: LinkitSandbox,
+    meltano: Callable[..., None],
+    env: dict[str, str],
+    ledger_url: str,
 ) -> None:
     prepare_odoo(odoo)
     meltano("run", *OUTBOUND, env=env)
     show_linkit(linkit, "Linkit after the first run:")
+    check_linkit_equals_odoo(odoo, linkit, Ledger(ledger_url))
+    print("  checked: Linkit holds what Odoo implies (what it cannot take is a dead letter with its reason)")
+    before = sum(linkit.state.summary()["writes"].values())
+    meltano("run", "--full-refresh", *OUTBOUND, env=env)
+    resent = sum(linkit.state.summary()["writes"].values()) - before
     made = admin_changes(linkit)
     odoo.calls.reset()
     meltano("run", *INBOUND, env=env)
     show_odoo_side(odoo, made)
+    check_changes_arrived(odoo, made)
     writes = sum(n for (_m, method), n in odoo.calls.items() if method in ODOO_WRITES)
     print(f"  Odoo writes for it: {writes}")
-    before = sum(linkit.state.summary()["writes"].values())
-    meltano("run", *OUTBOUND, env=env)
-    back = sum(linkit.state.summary()["writes"].values()) - before
-    print(f"\nOdoo's changes from Linkit sent back out: {back} Linkit writes")
-    before = sum(linkit.state.summary()["writes"].values())
     odoo.calls.reset()
-    meltano("run", "--full-refresh", *INBOUND, *OUTBOUND, env=env)
-    resent = sum(linkit.state.summary()["writes"].values()) - before
+    meltano("run", "--full-refresh", *INBOUND, env=env)
     odoo_writes = sum(n for (_m, method), n in odoo.calls.items() if method in ODOO_WRITES)
     print(f"\nLinkit: unchanged records re-sent on the second runs: {resent} to Linkit, "
           f"{odoo_writes} Odoo writes")  # fmt: skip

@@ -46,6 +46,7 @@ def test_demo_delivers_then_resends_nothing(meltano_env: dict[str, str], tmp_pat
     counts = {k: int(n) for k, n in re.findall(r"^  (branches|products|skus)\s+(\d+)$", after, re.M)}
     assert counts["branches"] == 4 and counts["products"] >= 200, after[:1000]
     assert counts["skus"] == 4 * counts["products"]  # one per product x branch
+    assert "checked: Linkit holds what Odoo implies" in out  # sandbox/demo_linkit_checks.py passed
     assert "MISSING" not in out and re.search(r"^  stock\.quant\s+\S+ at WH: \[7\.0\]$", out, re.M), out
     assert re.search(r'^  loyalty\.program\s+.*"active": false', out, re.M)
     assert re.search(r'^  res\.partner\s+.*"mona@example\.com"', out, re.M)
