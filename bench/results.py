@@ -22,9 +22,9 @@ HEADER = """# Benchmark results
 Written by the benchmarks themselves (`make bench`, or one of the scripts below): each run replaces its own
 section with the date, the machine, the size it ran at and what it measured. Do not edit the sections by
 hand; README and the docs link here rather than quote figures. The goals apply at each bench's default size
-(100,000 products for `bench/odoo_to_medusa.py`, 200,000 for `bench/tap_throughput.py`, 10,000 orders for
-`bench/medusa_to_odoo.py`); a section measured at a smaller size says so, and its figures are not the goal
-figures.
+(100,000 products for `bench/odoo_to_medusa.py`, 200,000 for `bench/tap_throughput.py`, 20,000 products x 3
+branches for `bench/odoo_to_linkit.py`, 10,000 orders for `bench/medusa_to_odoo.py`); a section measured at a
+smaller size says so, and its figures are not the goal figures.
 """
 
 
