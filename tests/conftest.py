@@ -91,3 +91,23 @@ def meltano_env(meltano_plugins: Path, tmp_path: Path) -> dict[str, str]:
         MELTANO_SYS_DIR_ROOT=str(sys_dir),
         MELTANO_DATABASE_URI=f"sqlite:///{sys_dir / 'meltano.db'}",
     )
+
+
+# The suite's longest tests (a minute or more each), started first: under pytest-xdist the other worker runs
+# the short ones meanwhile, instead of one long test running alone at the end of the run.
+LONG_FIRST = (
+    "tests/project/test_demo.py",
+    "tests/linkit_flow/test_crash.py",
+    "tests/medusa/test_crash.py",
+    "tests/odoo_target/test_meltano_medusa_to_odoo.py",
+    "tests/medusa/test_meltano.py",
+    "tests/project/test_meltano_run.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::")[0]
+        return LONG_FIRST.index(path) if path in LONG_FIRST else len(LONG_FIRST)
+
+    items.sort(key=rank)  # stable: every other test keeps its order
