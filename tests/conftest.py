@@ -96,9 +96,9 @@ def meltano_env(meltano_plugins: Path, tmp_path: Path) -> dict[str, str]:
 # The suite's longest tests (a minute or more each), started first: under pytest-xdist the other worker runs
 # the short ones meanwhile, instead of one long test running alone at the end of the run.
 LONG_FIRST = (
-    # first of all, in a fresh interpreter: hypothesis parses source with `ast`, and CPython 3.11.7's AST
-    # recursion counter, once upset by an earlier test's deep recursion in the same worker, fails it with
-    # "SystemError: AST constructor recursion depth mismatch" (CPython gh-106905, fixed in 3.11.8)
+    # first of all, in a fresh interpreter: hypothesis parses source with `ast`, and once (after other tests
+    # in the same worker) CPython 3.11.7 failed it with "SystemError: AST constructor recursion depth
+    # mismatch", a CPython bug in its AST recursion counter, not ours
     "paybridge_service/tests/test_openapi_schemathesis.py",
     "tests/project/test_demo.py",
     "tests/linkit_flow/test_crash.py",
