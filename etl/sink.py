@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, TypeVar, runtime_checkable
 
 from etl.errors import MappingError, StopRun
 from etl.ledger import Accepted, ClaimResult, Ledger, payload_hash, scrub
@@ -32,6 +32,8 @@ from etl.mapping import EntitySpec
 from etl.mapping import Mapping as MappingFile
 from etl.text import shorten
 from etl.validation import PayloadInvalid, PayloadValidator
+
+E = TypeVar("E", bound="SyncEngine")
 
 log = logging.getLogger("etl.sink")
 
@@ -245,6 +247,39 @@ class SyncEngine:
             return self.validator.schema_path(entity).read_text(encoding="utf-8")
         except OSError:
             return None
+
+    @classmethod
+    def for_target(
+        cls: type[E],
+        *,
+        platform: str,
+        mapping: MappingFile,
+        adapter: Adapter,
+        ledger: Ledger,
+        config: Mapping[str, Any],
+        flow: str,
+    ) -> E:
+        """The engine of a platform target, from its settings (flow_name, else ``flow``; fail_on_dead_letters;
+        batch_size; concurrency): payloads checked against ``schemas/<platform>``, only the changed ones
+        validated, claims on; the adapter's HTTP exchanges (retries too) recorded as events of this run."""
+        engine = cls(
+            platform=platform,
+            mapping=mapping,
+            adapter=adapter,
+            ledger=ledger,
+            validator=PayloadValidator(platform),
+            flow=str(config.get("flow_name") or flow),
+            config=config,
+            fail_on_dead_letters=bool(config.get("fail_on_dead_letters")),
+            batch_size=int(config.get("batch_size", 500)),
+            workers=int(config.get("concurrency", 4)),
+            claims=True,
+            validate_changed_only=True,
+        )
+        http = getattr(adapter, "http", None)
+        if http is not None and getattr(http, "ledger", False) is None:
+            http.ledger, http.platform = ledger, platform
+        return engine
 
     def fresh(self, entity: str, records: Iterable[tuple[str | None, Mapping[str, Any]]]) -> list[Fresh]:
         """The ``(stream, record)`` pairs whose source changed since their last accepted payload, each with

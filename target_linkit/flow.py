@@ -19,7 +19,6 @@ from etl.ledger import Accepted, Ledger
 from etl.mapping import Mapping as EtlMapping
 from etl.mapping import load_mapping
 from etl.sink import DeadLettersFound, OutboundItem, RunSummary
-from etl.validation import PayloadValidator
 from target_linkit.adapter import LinkitAdapter, linkit_http
 from target_linkit.branches import STREAMS as BRANCH_STREAMS
 from target_linkit.branches import BranchJoin
@@ -54,25 +53,16 @@ class LinkitFlow(SalesFlush):
         self.ledger = ledger or Ledger(config.get("ledger_url") or None)
         self.http = http or linkit_http(config)
         self.adapter = LinkitAdapter(self.http)
-        self.batch_size = int(config.get("batch_size", 500))
-        self.concurrency = int(config.get("concurrency", 4))
-        self.engine = LinkitEngine(
+        self.engine = LinkitEngine.for_target(
             platform=PLATFORM,
             mapping=self.mapping,
             adapter=self.adapter,
             ledger=self.ledger,
-            validator=PayloadValidator(PLATFORM),
-            flow=str(config.get("flow_name") or "odoo-to-linkit"),
             config=self.config,
-            fail_on_dead_letters=bool(config.get("fail_on_dead_letters")),
-            batch_size=self.batch_size,
-            workers=self.concurrency,
-            claims=True,
-            validate_changed_only=True,
+            flow="odoo-to-linkit",
         )
+        self.batch_size, self.concurrency = self.engine.batch_size, self.engine.workers
         self.run_id = self.engine.run_id
-        if self.http.ledger is None:  # every exchange with Linkit (retries too) is an event of this run
-            self.http.ledger, self.http.platform, self.http.run_id = self.ledger, PLATFORM, self.run_id
         self.summary = self.engine.summary
         self.products: list[tuple[str, Mapping[str, Any]]] = []
         self.customers: list[tuple[str, Mapping[str, Any]]] = []

@@ -22,7 +22,7 @@ from etl.ledger import Accepted, Ledger
 from etl.mapping import EntitySpec, load_mapping
 from etl.mapping import Mapping as EtlMapping
 from etl.sink import DeadLettersFound, OutboundItem, RunSummary, SyncEngine
-from etl.validation import PayloadInvalid, PayloadValidator
+from etl.validation import PayloadInvalid
 from target_medusa.adapter import MedusaAdapter, medusa_http
 from target_medusa.mapping import DEFAULT_MAPPING
 from target_medusa.orders import LINK_ENTITY, OrderEvents, sort_events
@@ -106,25 +106,16 @@ class MedusaFlow:
         self.ledger = ledger or Ledger(config.get("ledger_url") or None)
         self.http = http or medusa_http(config)
         self.adapter = MedusaAdapter(self.http)
-        self.batch_size = int(config.get("batch_size", 500))
-        self.concurrency = int(config.get("concurrency", 4))
-        self.engine = MedusaEngine(
+        self.engine = MedusaEngine.for_target(
             platform=PLATFORM,
             mapping=self.mapping,
             adapter=self.adapter,
             ledger=self.ledger,
-            validator=PayloadValidator(PLATFORM),
-            flow=str(config.get("flow_name") or "odoo-to-medusa"),
             config=self.config,
-            fail_on_dead_letters=bool(config.get("fail_on_dead_letters")),
-            batch_size=self.batch_size,
-            workers=self.concurrency,
-            claims=True,
-            validate_changed_only=True,
+            flow="odoo-to-medusa",
         )
+        self.batch_size, self.concurrency = self.engine.batch_size, self.engine.workers
         self.run_id = self.engine.run_id
-        if self.http.ledger is None:  # every exchange with Medusa (retries too) is an event of this run
-            self.http.ledger, self.http.platform, self.http.run_id = self.ledger, PLATFORM, self.run_id
         self.summary = self.engine.summary
         self.products: list[tuple[str, Mapping[str, Any]]] = []
         self.deletes: dict[str, Mapping[str, Any]] = {}
